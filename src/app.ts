@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { authRoutes } from './auth/routes.js';
+import { adminClassRoutes } from './classes/admin-routes.js';
+import { CatalogClassSchema, ClassSchema, PublicWebinarSchema, WebinarSchema } from './classes/presenter.js';
+import { studentClassRoutes } from './classes/student-routes.js';
+import { EnrollmentSchema, studentEnrollmentRoutes } from './enrollments/student-routes.js';
+import { requireAuth } from './http/auth-guard.js';
+import { registerErrorHandlers } from './http/errors.js';
+import { healthRoutes } from './http/health.js';
+import { installValidators } from './http/validation.js';
+import { ErrorSchema } from './http/schemas.js';
+import { adminPaymentRoutes } from './payments/admin-routes.js';
+import { AdminPaymentSchema, StudentPaymentSchema } from './payments/presenter.js';
+import { studentPaymentRoutes } from './payments/student-routes.js';
+import { createServices, type Services } from './services.js';
+import { adminStudentRoutes } from './users/admin-routes.js';
+import { UserSchema } from './users/presenter.js';
+
+export interface AppOptions {
+  config: Config;
+  database: Database;
+  /** Override pieces (tests); defaults are built from config and database. */
+  services?: Services;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/**
+ * The whole HTTP application, built but not listening (server.ts listens; tests inject).
+ * Plugins load in a fixed order: plumbing, docs, public routes, then the two role scopes.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, database } = options;
+  const services = options.services ?? createServices(config, database);
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: config.logLevel,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.access', '*.refresh'], censor: '[redacted]' },
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // Only behind a proxy we run may X-Forwarded-For name the client (the login limiter keys on it).
+    trustProxy: config.trustProxy,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('authUser', null);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandlers(app);
+  installValidators(app);
+
+  for (const schema of [ErrorSchema, UserSchema, WebinarSchema, PublicWebinarSchema, ClassSchema, CatalogClassSchema, StudentPaymentSchema, AdminPaymentSchema, EnrollmentSchema]) {
+    app.addSchema(schema);
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'EduConnect API', version: '1.0.0', description: 'Paid live classes on Zoom webinars. Errors: see the `Error` schema.' },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(rateLimit, { global: false });
+  await app.register(multipart, {
+    // Two files allowed through so the form reader can say "exactly one" instead of a bare limit error.
+    limits: { fileSize: config.maxReceiptBytes, files: 2, fields: 20, fieldSize: 10_000, parts: 25 },
+  });
+
+  const { db, tokens } = services;
+  await app.register(healthRoutes, { database });
+  await app.register(authRoutes, { prefix: '/auth', config, db, tokens, auth: services.auth });
+
+  await app.register(
+    async (admin) => {
+      admin.addHook('onRequest', requireAuth({ db, tokens }, 'admin'));
+      await admin.register(adminClassRoutes, { config, classes: services.classes });
+      await admin.register(adminPaymentRoutes, { config, payments: services.payments });
+      await admin.register(adminStudentRoutes, { config, db });
+    },
+    { prefix: '/edu_admin' },
+  );
+
+  await app.register(
+    async (student) => {
+      student.addHook('onRequest', requireAuth({ db, tokens }, 'student'));
+      await student.register(studentClassRoutes, { config, classes: services.classes });
+      await student.register(studentPaymentRoutes, { config, payments: services.payments, receipts: services.receipts });
+      await student.register(studentEnrollmentRoutes, { enrollments: services.enrollments });
+    },
+    { prefix: '/students' },
+  );
+
+  return app;
+}

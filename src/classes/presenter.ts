@@ -1,0 +1,124 @@
+import { Type } from '@sinclair/typebox';
+import type { ClassRow, WebinarRow } from '../db/schema.js';
+import { DateTime, MoneyOut, Nullable, NullableDateTime } from '../http/schemas.js';
+import { formatMoney } from '../shared/money.js';
+
+
+export const WebinarSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    class_id: Type.Integer(),
+    zoom_webinar_id: Type.String(),
+    topic: Type.String(),
+    start_time: NullableDateTime,
+    duration: Nullable(Type.Integer()),
+    timezone: Nullable(Type.String()),
+    webinar_type: Nullable(Type.Integer()),
+    approval_type: Nullable(Type.Integer()),
+    synced_at: NullableDateTime,
+    created_at: DateTime,
+  },
+  { $id: 'Webinar' },
+);
+
+/** What a student sees of a webinar: no Zoom ids, no host links. */
+export const PublicWebinarSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    topic: Type.String(),
+    start_time: NullableDateTime,
+    duration: Nullable(Type.Integer()),
+    timezone: Nullable(Type.String()),
+  },
+  { $id: 'PublicWebinar' },
+);
+
+export const ClassSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    title: Type.String(),
+    description: Type.String(),
+    price: MoneyOut,
+    currency: Type.String(),
+    capacity: Nullable(Type.Integer()),
+    is_active: Type.Boolean(),
+    enrolled_count: Type.Integer(),
+    seats_left: Nullable(Type.Integer()),
+    webinars: Type.Array(Type.Ref('Webinar')),
+    created_at: DateTime,
+    updated_at: DateTime,
+  },
+  { $id: 'Class' },
+);
+
+export const CatalogClassSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    title: Type.String(),
+    description: Type.String(),
+    price: MoneyOut,
+    currency: Type.String(),
+    seats_left: Nullable(Type.Integer()),
+    is_enrolled: Type.Boolean(),
+    webinars: Type.Array(Type.Ref('PublicWebinar')),
+  },
+  { $id: 'CatalogClass' },
+);
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export const presentWebinar = (w: WebinarRow) => ({
+  id: w.id,
+  class_id: w.class_id,
+  zoom_webinar_id: w.zoom_webinar_id,
+  topic: w.topic,
+  start_time: iso(w.start_time),
+  duration: w.duration_minutes,
+  timezone: w.timezone,
+  webinar_type: w.webinar_type,
+  approval_type: w.approval_type,
+  synced_at: iso(w.synced_at),
+  created_at: w.created_at.toISOString(),
+});
+
+export const presentPublicWebinar = (w: WebinarRow) => ({
+  id: w.id,
+  topic: w.topic,
+  start_time: iso(w.start_time),
+  duration: w.duration_minutes,
+  timezone: w.timezone,
+});
+
+export interface ClassWithCounts {
+  row: ClassRow;
+  enrolledCount: number;
+  webinars: WebinarRow[];
+}
+
+const seatsLeft = (c: ClassWithCounts) => (c.row.capacity === null ? null : Math.max(0, c.row.capacity - c.enrolledCount));
+
+export const presentClass = (c: ClassWithCounts) => ({
+  id: c.row.id,
+  title: c.row.title,
+  description: c.row.description,
+  price: formatMoney(c.row.price),
+  currency: c.row.currency,
+  capacity: c.row.capacity,
+  is_active: c.row.is_active,
+  enrolled_count: c.enrolledCount,
+  seats_left: seatsLeft(c),
+  webinars: c.webinars.map(presentWebinar),
+  created_at: c.row.created_at.toISOString(),
+  updated_at: c.row.updated_at.toISOString(),
+});
+
+export const presentCatalogClass = (c: ClassWithCounts, isEnrolled: boolean) => ({
+  id: c.row.id,
+  title: c.row.title,
+  description: c.row.description,
+  price: formatMoney(c.row.price),
+  currency: c.row.currency,
+  seats_left: seatsLeft(c),
+  is_enrolled: isEnrolled,
+  webinars: c.webinars.map(presentPublicWebinar),
+});

@@ -1,0 +1,166 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Kysely's view of the schema in `migrations/`. Keep the two in step: a migration that adds a
+ * column adds it here in the same commit.
+ */
+
+/** A timestamp column with a database default. */
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** numeric(12,2): read back as a decimal string on both drivers, never a float. */
+type Money = ColumnType<string, string, string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export type Role = 'student' | 'admin';
+export type PaymentStatus = 'pending' | 'verified' | 'rejected' | 'refunded';
+export type EnrollmentStatus = 'active' | 'revoked';
+export type RegistrationStatus = 'queued' | 'pending' | 'approved' | 'denied' | 'cancelled' | 'failed';
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  email: string;
+  first_name: ColumnType<string, string | undefined, string>;
+  last_name: ColumnType<string, string | undefined, string>;
+  role: Role;
+  password_hash: string;
+  is_active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ClassesTable {
+  id: Generated<number>;
+  title: string;
+  description: ColumnType<string, string | undefined, string>;
+  price: Money;
+  currency: string;
+  capacity: number | null;
+  is_active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface WebinarsTable {
+  id: Generated<number>;
+  class_id: number;
+  zoom_webinar_id: string;
+  topic: string;
+  start_time: Timestamp | null;
+  duration_minutes: number | null;
+  timezone: string | null;
+  webinar_type: number | null;
+  approval_type: number | null;
+  occurrences: ColumnType<unknown[], string | undefined, string>;
+  questions: Json<unknown> | null;
+  answer_mapping: ColumnType<Record<string, unknown>, string | undefined, string>;
+  synced_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ReceiptPaymentsTable {
+  id: Generated<number>;
+  student_id: number;
+  amount: Money;
+  currency: string;
+  reference: string;
+  receipt_path: string;
+  receipt_content_type: string;
+  receipt_size: number;
+  receipt_sha256: string;
+  receipt_original_name: string | null;
+  status: ColumnType<PaymentStatus, PaymentStatus | undefined, PaymentStatus>;
+  reviewed_by: number | null;
+  reviewed_at: Timestamp | null;
+  rejection_reason: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ReceiptPaymentClassesTable {
+  payment_id: number;
+  class_id: number;
+  price: Money;
+  currency: string;
+}
+
+export interface EnrollmentsTable {
+  id: Generated<number>;
+  student_id: number;
+  class_id: number;
+  payment_id: number;
+  status: ColumnType<EnrollmentStatus, EnrollmentStatus | undefined, EnrollmentStatus>;
+  revoked_at: Timestamp | null;
+  revoke_reason: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ZoomWebinarRegistrationsTable {
+  id: Generated<number>;
+  student_id: number;
+  webinar_id: number;
+  enrollment_id: number | null;
+  zoom_registrant_id: string | null;
+  email: string;
+  status: ColumnType<RegistrationStatus, RegistrationStatus | undefined, RegistrationStatus>;
+  join_url: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  approved_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  user_id: number;
+  type: string;
+  title: string;
+  message: string;
+  data: ColumnType<Record<string, unknown>, string | undefined, string>;
+  dedupe_key: string;
+  read_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  actor_id: number | null;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: CreatedAt;
+}
+
+export interface AppSettingsTable {
+  key: string;
+  value: ColumnType<unknown, string, string>;
+  updated_at: UpdatedAt;
+}
+
+export interface Database {
+  users: UsersTable;
+  classes: ClassesTable;
+  webinars: WebinarsTable;
+  receipt_payments: ReceiptPaymentsTable;
+  receipt_payment_classes: ReceiptPaymentClassesTable;
+  enrollments: EnrollmentsTable;
+  zoom_webinar_registrations: ZoomWebinarRegistrationsTable;
+  notifications: NotificationsTable;
+  audit_log: AuditLogTable;
+  app_settings: AppSettingsTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type ClassRow = Selectable<ClassesTable>;
+export type ClassUpdate = Updateable<ClassesTable>;
+export type WebinarRow = Selectable<WebinarsTable>;
+export type PaymentRow = Selectable<ReceiptPaymentsTable>;
+export type EnrollmentRow = Selectable<EnrollmentsTable>;
+export type RegistrationRow = Selectable<ZoomWebinarRegistrationsTable>;

@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { createAuthService } from './auth/service.js';
+import { createTokenService } from './auth/tokens.js';
+import { createClassesService } from './classes/service.js';
+import { createEnrollmentsService } from './enrollments/service.js';
+import { createReceiptStore } from './payments/receipt-store.js';
+import { createPaymentsService, type PaymentHooks } from './payments/service.js';
+
+/** Everything the app is made of, built from the config and the database. No container, no magic. */
+export function createServices(config: Config, database: Database, options: { paymentHooks?: PaymentHooks } = {}) {
+  const db = database.db;
+  const tokens = createTokenService({
+    secret: config.jwtSecret,
+    accessTtlSeconds: config.accessTokenTtlSeconds,
+    refreshTtlSeconds: config.refreshTokenTtlSeconds,
+  });
+  const receipts = createReceiptStore({ dir: join(config.dataDir, 'receipts'), maxBytes: config.maxReceiptBytes });
+  return {
+    db,
+    tokens,
+    receipts,
+    auth: createAuthService({ db, tokens }),
+    classes: createClassesService({ db }),
+    payments: createPaymentsService({ db, receipts, hooks: options.paymentHooks }),
+    enrollments: createEnrollmentsService({ db }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
