@@ -13,12 +13,15 @@ const project = (name: 'pglite' | 'postgres') => ({
     name,
     env: { TEST_DB_KIND: name },
     globalSetup: [`./test/support/global-setup-${name}.ts`],
+    // The CLI and config tests are about the process, not the engine: PGlite covers them once.
+    exclude: name === 'postgres' ? ['test/cli.test.ts', 'test/config.test.ts'] : [],
   },
 });
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
     pool: 'forks',
     // A PGlite instance costs ~600 MB and a core; two at a time fits the 2-core machines.
     maxWorkers: 2,
