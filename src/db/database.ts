@@ -35,6 +35,10 @@ const pgTypes = {
 
 export function openPostgres(url: string, poolSize = 10): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes, connectionTimeoutMillis: 10_000 });
+  // An idle pooled connection can die (server restart, admin kill). node-postgres then emits
+  // 'error' on the pool, and an unhandled one would crash the process; the pool replaces the
+  // client on next use, so a warning is the right answer.
+  pool.on('error', (error) => process.emitWarning(`PostgreSQL idle connection lost: ${error.message}`, { code: 'EDUCONNECT_PG_IDLE' }));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',
