@@ -123,7 +123,7 @@ export function createClassesService({ db }: { db: Db }) {
         return webinar;
       });
     } catch (error) {
-      if (isUniqueViolation(error)) {
+      if (isUniqueViolation(error, 'webinars_zoom_webinar_id_key')) {
         throw new AppError('webinar_already_linked', `Zoom webinar ${input.zoom_webinar_id} is already linked to a class`);
       }
       throw error;

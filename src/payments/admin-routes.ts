@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { currentUser } from '../http/auth-guard.js';
 import { pageEnvelope, pageParams } from '../http/paging.js';
 import { errors, Page, PageQuery } from '../http/schemas.js';
-import { presentAdminPayment } from './presenter.js';
+import { PaymentStatusSchema, presentAdminPayment } from './presenter.js';
 import { sendReceipt } from './send-receipt.js';
 import type { PaymentsService } from './service.js';
 
@@ -28,7 +28,7 @@ export const adminPaymentRoutes: FastifyPluginAsyncTypebox<{ config: Config; pay
         summary: 'Receipt payments; pending ones oldest first, others newest first',
         querystring: Type.Object({
           ...PageQuery,
-          status: Type.Optional(Type.Union(['pending', 'verified', 'rejected', 'refunded'].map((s) => Type.Literal(s)))),
+          status: Type.Optional(PaymentStatusSchema),
           student: Type.Optional(Type.Integer({ minimum: 1 })),
         }),
         response: { 200: Page(Type.Ref('AdminPayment')), ...errors(400, 401, 403) },
@@ -37,12 +37,7 @@ export const adminPaymentRoutes: FastifyPluginAsyncTypebox<{ config: Config; pay
     async (request) => {
       const page = pageParams(request.query);
       const { status, student } = request.query;
-      const { payments: rows, count } = await payments.list({
-        status: status as 'pending' | undefined,
-        studentId: student,
-        limit: page.limit,
-        offset: page.offset,
-      });
+      const { payments: rows, count } = await payments.list({ status, studentId: student, limit: page.limit, offset: page.offset });
       return pageEnvelope(request, config.publicUrl, page, count, rows.map(presentAdminPayment));
     },
   );

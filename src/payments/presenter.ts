@@ -3,7 +3,7 @@ import { DateTime, MoneyOut, Nullable, NullableDateTime } from '../http/schemas.
 import { formatCents, formatMoney, parseCents } from '../shared/money.js';
 import type { PaymentDetail } from './repository.js';
 
-const Status = Type.Union(['pending', 'verified', 'rejected', 'refunded'].map((s) => Type.Literal(s)));
+export const PaymentStatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('verified'), Type.Literal('rejected'), Type.Literal('refunded')]);
 const Person = Type.Object({ id: Type.Integer(), username: Type.String(), email: Type.String(), first_name: Type.String(), last_name: Type.String() });
 
 const paymentFields = {
@@ -11,7 +11,7 @@ const paymentFields = {
   amount: MoneyOut,
   currency: Type.String(),
   reference: Type.String(),
-  status: Status,
+  status: PaymentStatusSchema,
   classes: Type.Array(Type.Object({ id: Type.Integer(), title: Type.String(), price: MoneyOut, currency: Type.String() })),
   expected_amount: Nullable(MoneyOut),
   amount_matches: Type.Boolean(),
