@@ -65,7 +65,7 @@ describe('POST /auth/register/', () => {
     const body = res.json();
     expect(body.code).toBe('validation_failed');
     expect(body.details.map((d: { field: string }) => d.field)).toContain(path);
-    expect(body.request_id).toBeTruthy();
+    expect(body.request_id).toBe(res.headers['x-request-id']);
   });
 
   it('reports every invalid field at once', async () => {
