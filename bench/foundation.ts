@@ -76,7 +76,7 @@ async function main() {
   const url = server.url;
   const rows: Row[] = [];
   try {
-    const services = (await import('../src/services.js')).createServices(config, server.database);
+    const { services } = server;
     await services.auth.createAccount({ username: 'bench-admin', email: 'admin@bench.test', password: 'bench admin pw', first_name: 'Bench', role: 'admin' });
     const login = (username: string, password: string) =>
       fetch(`${url}/auth/token/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -9,7 +9,8 @@ import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { authRoutes } from './auth/routes.js';
 import { adminClassRoutes } from './classes/admin-routes.js';
-import { CatalogClassSchema, ClassSchema, PublicWebinarSchema, WebinarSchema } from './classes/presenter.js';
+import { CatalogClassSchema, ClassSchema } from './classes/presenter.js';
+import { PublicWebinarSchema, WebinarSchema } from './webinars/presenter.js';
 import { studentClassRoutes } from './classes/student-routes.js';
 import { EnrollmentSchema, studentEnrollmentRoutes } from './enrollments/student-routes.js';
 import { requireAuth } from './http/auth-guard.js';
@@ -20,16 +21,18 @@ import { ErrorSchema } from './http/schemas.js';
 import { adminPaymentRoutes } from './payments/admin-routes.js';
 import { AdminPaymentSchema, StudentPaymentSchema } from './payments/presenter.js';
 import { studentPaymentRoutes } from './payments/student-routes.js';
-import { createServices, type Services } from './services.js';
+import type { Services } from './services.js';
 import { adminStudentRoutes } from './users/admin-routes.js';
 import { UserSchema } from './users/presenter.js';
+import { adminWebinarRoutes } from './webinars/admin-routes.js';
+import { zoomWebhookRoutes } from './zoom/webhooks/routes.js';
 
 export interface AppOptions {
   config: Config;
   database: Database;
-  /** Override pieces (tests); defaults are built from config and database. */
-  services?: Services;
-  logger?: FastifyServerOptions['logger'];
+  services: Services;
+  /** Log requests through the services' logger (default), or not at all. */
+  requestLogging?: boolean;
 }
 
 /**
@@ -37,13 +40,11 @@ export interface AppOptions {
  * Plugins load in a fixed order: plumbing, docs, public routes, then the two role scopes.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const { config, database } = options;
-  const services = options.services ?? createServices(config, database);
+  const { config, database, services } = options;
   const app = Fastify({
-    logger: options.logger ?? {
-      level: config.logLevel,
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.access', '*.refresh'], censor: '[redacted]' },
-    },
+    // Fastify's logger type is a narrower view of the same pino instance.
+    loggerInstance: services.logger as FastifyBaseLogger,
+    disableRequestLogging: options.requestLogging === false,
     routerOptions: { ignoreTrailingSlash: true },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -86,9 +87,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await admin.register(adminClassRoutes, { config, classes: services.classes });
       await admin.register(adminPaymentRoutes, { config, payments: services.payments });
       await admin.register(adminStudentRoutes, { config, db });
+      await admin.register(adminWebinarRoutes, { webinars: services.webinars });
     },
     { prefix: '/edu_admin' },
   );
+
+  await app.register(zoomWebhookRoutes, { prefix: '/zoom', db, secretToken: config.zoom.webhookSecretToken, processor: services.webhooks });
 
   await app.register(
     async (student) => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { ZoomPlan } from './zoom/types.js';
 
 /**
  * Configuration is read once, at boot, from the environment into one typed object.
@@ -26,7 +27,25 @@ export interface Config {
   trustProxy: boolean;
   /** Seed demo content at start: true/false forced, undefined = only on the zero-config default. */
   demo: boolean | undefined;
+  zoom: ZoomConfig;
 }
+
+/**
+ * Real Zoom (Server-to-Server OAuth credentials) or, with none set, the built-in simulator.
+ * Credentials are all-or-none: a partial set is a configuration error, never a silent fallback.
+ */
+export type ZoomConfig = {
+  plan: ZoomPlan;
+  timeoutMs: number;
+  webhookSecretToken: string;
+  /** The Zoom user that hosts webinars EduConnect creates: 'me', a user id or an email. */
+  hostUser: string;
+} & (
+  | { mode: 'api'; accountId: string; clientId: string; clientSecret: string; apiBaseUrl: string; tokenUrl: string }
+  | { mode: 'simulator'; simulatorPort: number }
+);
+
+const ZOOM_PLANS: readonly ZoomPlan[] = ['free', 'pro', 'business'];
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -85,8 +104,8 @@ function readers(env: Env, problems: string[]) {
  * Without JWT_SECRET (embedded mode only) a random secret is generated once and kept in the
  * data dir, so tokens survive restarts and no installation shares a built-in default.
  */
-function secretFromDataDir(dataDir: string): string {
-  const file = join(dataDir, 'jwt-secret');
+function secretFile(dataDir: string, name: string): string {
+  const file = join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(48).toString('base64url');
@@ -132,17 +151,54 @@ export function loadConfig(env: Env = process.env): Config {
     maxReceiptBytes: r.int('MAX_RECEIPT_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     trustProxy: r.bool('TRUST_PROXY') ?? false,
     demo: r.bool('EDUCONNECT_DEMO'),
+    zoom: { mode: 'simulator', simulatorPort: 0, plan: 'pro', timeoutMs: 10_000, hostUser: 'me', webhookSecretToken: '' },
   };
 
+  config.zoom = zoomConfig(r, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   if (jwtSecret === undefined) {
-    jwtSecret = secretFromDataDir(dataDir);
+    jwtSecret = secretFile(dataDir, 'jwt-secret');
     config.jwtSecret = jwtSecret;
   }
+  // The simulator signs its webhooks with a secret of our own; nothing outside this install needs it.
+  if (config.zoom.mode === 'simulator' && !config.zoom.webhookSecretToken) config.zoom.webhookSecretToken = secretFile(dataDir, 'zoom-webhook-secret');
   return config;
 }
 
-/** Zero-config default: embedded database and (later) the Zoom simulator. */
+function zoomConfig(r: ReturnType<typeof readers>, problems: string[]): ZoomConfig {
+  const plan = (r.raw('ZOOM_PLAN') ?? 'pro').toLowerCase() as ZoomPlan;
+  if (!ZOOM_PLANS.includes(plan)) problems.push(`ZOOM_PLAN must be one of ${ZOOM_PLANS.join(', ')} (got "${plan}")`);
+  const timeoutMs = r.int('ZOOM_TIMEOUT_MS', 10_000, 100, 120_000);
+  const credentials = { ZOOM_ACCOUNT_ID: r.raw('ZOOM_ACCOUNT_ID'), ZOOM_CLIENT_ID: r.raw('ZOOM_CLIENT_ID'), ZOOM_CLIENT_SECRET: r.raw('ZOOM_CLIENT_SECRET') };
+  const given = Object.entries(credentials).filter(([, v]) => v !== undefined).map(([k]) => k);
+  const apiBaseUrl = (r.url('ZOOM_API_BASE_URL', ['http:', 'https:']) ?? 'https://api.zoom.us/v2').replace(/\/+$/, '');
+  const tokenUrl = r.url('ZOOM_OAUTH_TOKEN_URL', ['http:', 'https:']) ?? 'https://zoom.us/oauth/token';
+  const webhookSecretToken = r.raw('ZOOM_WEBHOOK_SECRET_TOKEN');
+  const hostUser = r.raw('ZOOM_HOST_USER') ?? 'me';
+
+  if (given.length === 0) {
+    return { mode: 'simulator', simulatorPort: r.int('ZOOM_SIMULATOR_PORT', 0, 0, 65535), plan, timeoutMs, hostUser, webhookSecretToken: webhookSecretToken ?? '' };
+  }
+  if (given.length < 3) {
+    const missing = Object.keys(credentials).filter((k) => !given.includes(k));
+    problems.push(`Zoom credentials are all-or-none: ${given.join(', ')} set but ${missing.join(', ')} missing (unset all three to use the built-in simulator)`);
+  }
+  if (!webhookSecretToken) problems.push('ZOOM_WEBHOOK_SECRET_TOKEN is required with Zoom credentials (every webhook is signature-checked)');
+  return {
+    mode: 'api',
+    accountId: credentials.ZOOM_ACCOUNT_ID ?? '',
+    clientId: credentials.ZOOM_CLIENT_ID ?? '',
+    clientSecret: credentials.ZOOM_CLIENT_SECRET ?? '',
+    apiBaseUrl,
+    tokenUrl,
+    plan,
+    timeoutMs,
+    hostUser,
+    webhookSecretToken: webhookSecretToken ?? '',
+  };
+}
+
+/** Zero-config default: embedded database and the built-in Zoom simulator. */
 export function isEmbeddedDefault(config: Config): boolean {
-  return config.databaseUrl === undefined;
+  return config.databaseUrl === undefined && config.zoom.mode === 'simulator';
 }

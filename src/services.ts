@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { createAuthService } from './auth/service.js';
@@ -7,10 +8,20 @@ import { createClassesService } from './classes/service.js';
 import { createEnrollmentsService } from './enrollments/service.js';
 import { createReceiptStore } from './payments/receipt-store.js';
 import { createPaymentsService, type PaymentHooks } from './payments/service.js';
+import { createWebinarsService } from './webinars/service.js';
+import type { ZoomClient } from './zoom/client.js';
+import { createWebhookProcessor } from './zoom/webhooks/processor.js';
 
-/** Everything the app is made of, built from the config and the database. No container, no magic. */
-export function createServices(config: Config, database: Database, options: { paymentHooks?: PaymentHooks } = {}) {
+export interface ServiceOptions {
+  logger: Logger;
+  zoom: ZoomClient;
+  paymentHooks?: PaymentHooks;
+}
+
+/** Everything the app is made of, built from the config, the database and Zoom. No container, no magic. */
+export function createServices(config: Config, database: Database, options: ServiceOptions) {
   const db = database.db;
+  const { logger, zoom } = options;
   const tokens = createTokenService({
     secret: config.jwtSecret,
     accessTtlSeconds: config.accessTokenTtlSeconds,
@@ -25,6 +36,10 @@ export function createServices(config: Config, database: Database, options: { pa
     classes: createClassesService({ db }),
     payments: createPaymentsService({ db, receipts, hooks: options.paymentHooks }),
     enrollments: createEnrollmentsService({ db }),
+    webinars: createWebinarsService({ db, zoom, hostUser: config.zoom.hostUser }),
+    webhooks: createWebhookProcessor({ db, logger }),
+    zoom,
+    logger,
   };
 }
 

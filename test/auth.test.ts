@@ -5,7 +5,7 @@ import { createAdmin, createStudent } from './support/factories.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
-  ctx = await createTestContext({ LOGIN_RATE_LIMIT_PER_MINUTE: '5' });
+  ctx = await createTestContext({ env: { LOGIN_RATE_LIMIT_PER_MINUTE: '5' } });
 });
 afterAll(() => ctx.close());
 

@@ -10,7 +10,7 @@ let algebra: { id: number };
 let python: { id: number };
 
 beforeAll(async () => {
-  ctx = await createTestContext({ MAX_RECEIPT_BYTES: String(64 * 1024) });
+  ctx = await createTestContext({ env: { MAX_RECEIPT_BYTES: String(64 * 1024) } });
   admin = await createAdmin(ctx);
   algebra = await createClass(ctx, admin, { price: '49.00' });
   python = await createClass(ctx, admin, { price: 79 });

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { currentUser } from '../http/auth-guard.js';
 import { pageEnvelope, pageParams } from '../http/paging.js';
 import { Currency, errors, IdParams, MoneyIn, Page, PageQuery } from '../http/schemas.js';
-import { presentClass, presentWebinar } from './presenter.js';
+import { presentClass } from './presenter.js';
 import type { ClassesService } from './service.js';
 
 const ClassFields = {
@@ -28,17 +28,6 @@ const CreateClassBody = Type.Object(
   { additionalProperties: false },
 );
 const PatchClassBody = Type.Partial(Type.Object(ClassFields), { additionalProperties: false, minProperties: 1 });
-
-const WebinarBody = Type.Object(
-  {
-    zoom_webinar_id: Type.String({ pattern: '^[0-9]{1,20}$', description: "Zoom's webinar id (digits)" }),
-    topic: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    start_time: Type.Optional(Type.String({ format: 'date-time' })),
-    duration: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 60 })),
-    timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  },
-  { additionalProperties: false },
-);
 
 export const adminClassRoutes: FastifyPluginAsyncTypebox<{ config: Config; classes: ClassesService }> = async (app, { config, classes }) => {
   const tags = ['admin: classes'];
@@ -84,24 +73,4 @@ export const adminClassRoutes: FastifyPluginAsyncTypebox<{ config: Config; class
     async (request) => presentClass(await classes.updateClass(currentUser(request).id, request.params.id, request.body)),
   );
 
-  app.get(
-    '/classes/:id/webinars/',
-    { schema: { tags, summary: "A class's webinars", params: IdParams, response: { 200: Type.Array(Type.Ref('Webinar')), ...errors(401, 403, 404) } } },
-    async (request) => (await classes.listWebinars(request.params.id)).map(presentWebinar),
-  );
-
-  app.post(
-    '/classes/:id/webinars/',
-    {
-      schema: {
-        tags,
-        summary: 'Link a Zoom webinar to a class',
-        params: IdParams,
-        body: WebinarBody,
-        response: { 201: Type.Ref('Webinar'), ...errors(400, 401, 403, 404, 409) },
-      },
-    },
-    async (request, reply) =>
-      reply.status(201).send(presentWebinar(await classes.attachWebinar(currentUser(request).id, request.params.id, request.body))),
-  );
 };

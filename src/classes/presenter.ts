@@ -1,37 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { ClassRow, WebinarRow } from '../db/schema.js';
-import { DateTime, MoneyOut, Nullable, NullableDateTime } from '../http/schemas.js';
+import { presentPublicWebinar, presentWebinar } from '../webinars/presenter.js';
+import { DateTime, MoneyOut, Nullable } from '../http/schemas.js';
 import { formatMoney } from '../shared/money.js';
-
-
-export const WebinarSchema = Type.Object(
-  {
-    id: Type.Integer(),
-    class_id: Type.Integer(),
-    zoom_webinar_id: Type.String(),
-    topic: Type.String(),
-    start_time: NullableDateTime,
-    duration: Nullable(Type.Integer()),
-    timezone: Nullable(Type.String()),
-    webinar_type: Nullable(Type.Integer()),
-    approval_type: Nullable(Type.Integer()),
-    synced_at: NullableDateTime,
-    created_at: DateTime,
-  },
-  { $id: 'Webinar' },
-);
-
-/** What a student sees of a webinar: no Zoom ids, no host links. */
-export const PublicWebinarSchema = Type.Object(
-  {
-    id: Type.Integer(),
-    topic: Type.String(),
-    start_time: NullableDateTime,
-    duration: Nullable(Type.Integer()),
-    timezone: Nullable(Type.String()),
-  },
-  { $id: 'PublicWebinar' },
-);
 
 export const ClassSchema = Type.Object(
   {
@@ -64,30 +35,6 @@ export const CatalogClassSchema = Type.Object(
   },
   { $id: 'CatalogClass' },
 );
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
-export const presentWebinar = (w: WebinarRow) => ({
-  id: w.id,
-  class_id: w.class_id,
-  zoom_webinar_id: w.zoom_webinar_id,
-  topic: w.topic,
-  start_time: iso(w.start_time),
-  duration: w.duration_minutes,
-  timezone: w.timezone,
-  webinar_type: w.webinar_type,
-  approval_type: w.approval_type,
-  synced_at: iso(w.synced_at),
-  created_at: w.created_at.toISOString(),
-});
-
-export const presentPublicWebinar = (w: WebinarRow) => ({
-  id: w.id,
-  topic: w.topic,
-  start_time: iso(w.start_time),
-  duration: w.duration_minutes,
-  timezone: w.timezone,
-});
 
 export interface ClassWithCounts {
   row: ClassRow;

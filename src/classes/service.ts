@@ -1,8 +1,7 @@
 import { recordAudit } from '../audit/audit.js';
 import type { Db } from '../db/database.js';
-import { isUniqueViolation } from '../db/errors.js';
 import type { ClassUpdate } from '../db/schema.js';
-import { AppError, notFound, validationFailed } from '../http/errors.js';
+import { notFound, validationFailed } from '../http/errors.js';
 import { formatCents, parseCents } from '../shared/money.js';
 import { enrolledClassIds, findClass, listClasses, withCounts } from './repository.js';
 
@@ -13,14 +12,6 @@ export interface ClassInput {
   currency: string;
   capacity?: number | null;
   is_active?: boolean;
-}
-
-export interface WebinarInput {
-  zoom_webinar_id: string;
-  topic?: string;
-  start_time?: string;
-  duration?: number;
-  timezone?: string;
 }
 
 function priceOrThrow(price: string | number): string {
@@ -99,40 +90,5 @@ export function createClassesService({ db }: { db: Db }) {
     return { c, enrolled: enrolled.has(id) };
   }
 
-  /**
-   * Links a Zoom webinar to a class. For now the admin supplies the details; the Zoom integration
-   * replaces this with a fetch from Zoom (topic, times, questions) at the same seam.
-   */
-  async function attachWebinar(actorId: number, classId: number, input: WebinarInput) {
-    if (!(await findClass(db, classId))) throw notFound('Class');
-    try {
-      return await db.transaction().execute(async (trx) => {
-        const webinar = await trx
-          .insertInto('webinars')
-          .values({
-            class_id: classId,
-            zoom_webinar_id: input.zoom_webinar_id,
-            topic: input.topic?.trim() || `Webinar ${input.zoom_webinar_id}`,
-            start_time: input.start_time ?? null,
-            duration_minutes: input.duration ?? null,
-            timezone: input.timezone ?? null,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        await recordAudit(trx, { actorId, action: 'webinar.link', entityType: 'webinar', entityId: webinar.id, details: { class_id: classId, zoom_webinar_id: input.zoom_webinar_id } });
-        return webinar;
-      });
-    } catch (error) {
-      if (isUniqueViolation(error, 'webinars_zoom_webinar_id_key')) {
-        throw new AppError('webinar_already_linked', `Zoom webinar ${input.zoom_webinar_id} is already linked to a class`);
-      }
-      throw error;
-    }
-  }
-
-  async function listWebinars(classId: number) {
-    return (await getClass(classId)).webinars;
-  }
-
-  return { getClass, createClass, updateClass, list, catalog, catalogClass, attachWebinar, listWebinars };
+  return { getClass, createClass, updateClass, list, catalog, catalogClass };
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, isEmbeddedDefault, loadConfig, type Config } from '../config.js';
@@ -6,7 +7,11 @@ import { openDatabase, type Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { DEMO_ADMIN, DEMO_STUDENT_PASSWORD, DEMO_STUDENTS, seedDemo, shouldSeedDemo } from '../demo/seed.js';
 import { AppError } from '../http/errors.js';
-import { createServices } from '../services.js';
+import { createAuthService } from '../auth/service.js';
+import { createTokenService } from '../auth/tokens.js';
+import { createLogger } from '../logger.js';
+import { createServices, type Services } from '../services.js';
+import { startZoom, type ZoomRuntime } from '../zoom/runtime.js';
 import { startServer } from '../server.js';
 import { looksLikeEmail, PASSWORD_MAX, PASSWORD_MIN, USERNAME_PATTERN } from '../users/rules.js';
 
@@ -33,12 +38,26 @@ async function withDatabase<T>(config: Config, run: (database: Database) => Prom
   }
 }
 
-function printBanner(config: Config, url: string, demo: boolean) {
+/** Database, Zoom (the simulator keeps its state in the data dir) and services, for one command. */
+async function withServices<T>(config: Config, run: (services: Services, zoom: ZoomRuntime) => Promise<T>): Promise<T> {
+  return withDatabase(config, async (database) => {
+    const logger = createLogger(config);
+    const zoom = await startZoom(config.zoom, logger, { simulatorStateFile: join(config.dataDir, 'zoom-simulator.json') });
+    try {
+      return await run(createServices(config, database, { logger, zoom: zoom.client }), zoom);
+    } finally {
+      await zoom.close();
+    }
+  });
+}
+
+function printBanner(config: Config, url: string, demo: boolean, zoom: ZoomRuntime) {
   const lines = [
     '',
     `  EduConnect is running at ${url}/`,
     `  API docs:  ${url}/docs`,
     `  Database:  ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}`,
+    `  Zoom:      ${zoom.mode === 'simulator' ? `no credentials set, using the ${zoom.describe()}` : zoom.describe()}`,
   ];
   if (demo) {
     lines.push(
@@ -54,12 +73,16 @@ function printBanner(config: Config, url: string, demo: boolean) {
 async function serve() {
   const config = configOrExit();
   const demo = shouldSeedDemo(config.demo, isEmbeddedDefault(config));
+  let zoomSimulator: ZoomRuntime['simulator'];
   const server = await startServer(config, {
-    beforeListen: async (database, services) => {
-      if (demo) await seedDemo(database, services);
+    beforeListen: async (services) => {
+      if (demo) await seedDemo(services, zoomSimulator);
+    },
+    onZoom: (zoom) => {
+      zoomSimulator = zoom.simulator;
     },
   });
-  printBanner(config, server.url, demo);
+  printBanner(config, server.url, demo, server.zoom);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       server.app.log.info({ signal }, 'shutting down');
@@ -123,8 +146,8 @@ program
       process.exit(2);
     }
     await withDatabase(config, async (database) => {
-      const services = createServices(config, database);
-      const user = await services.auth.createAccount({
+      const auth = createAuthService({ db: database.db, tokens: createTokenService({ secret: config.jwtSecret, accessTtlSeconds: 60, refreshTtlSeconds: 300 }) });
+      const user = await auth.createAccount({
         username: opts.username,
         email: opts.email,
         password: password!,
@@ -141,8 +164,8 @@ program
   .description('add the demo content (admin, students, classes) unless it is already there')
   .action(async () => {
     const config = configOrExit();
-    await withDatabase(config, async (database) => {
-      const { seeded } = await seedDemo(database, createServices(config, database));
+    await withServices(config, async (services, zoom) => {
+      const { seeded } = await seedDemo(services, zoom.simulator);
       console.log(seeded ? 'Demo content added.' : 'Demo content was already there; nothing changed.');
     });
   });

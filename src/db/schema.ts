@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AnswerMapping } from '../zoom/questions.js';
+import type { ZoomRegistrationQuestions } from '../zoom/types.js';
 
 /**
  * Kysely's view of the schema in `migrations/`. Keep the two in step: a migration that adds a
@@ -11,7 +13,6 @@ type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** numeric(12,2): read back as a decimal string on both drivers, never a float. */
 type Money = ColumnType<string, string, string>;
-type Json<T> = ColumnType<T, string, string>;
 
 export type Role = 'student' | 'admin';
 export type PaymentStatus = 'pending' | 'verified' | 'rejected' | 'refunded';
@@ -54,11 +55,29 @@ export interface WebinarsTable {
   webinar_type: number | null;
   approval_type: number | null;
   occurrences: ColumnType<unknown[], string | undefined, string>;
-  questions: Json<unknown> | null;
-  answer_mapping: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** Zoom's registration questions as last fetched (FACTS §2.5). */
+  questions: ColumnType<ZoomRegistrationQuestions | null, string | null | undefined, string | null>;
+  /** The admin's answers, over the defaults (zoom/questions.ts). */
+  answer_mapping: ColumnType<AnswerMapping, string | undefined, string>;
   synced_at: Timestamp | null;
+  registration_type: number | null;
+  host_email: string | null;
+  deleted_in_zoom_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+}
+
+export interface ZoomWebhookEventsTable {
+  id: Generated<number>;
+  dedupe_key: string;
+  event: string;
+  event_ts: number;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  received_at: CreatedAt;
+  processed_at: Timestamp | null;
+  outcome: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
 }
 
 export interface ReceiptPaymentsTable {
@@ -154,6 +173,7 @@ export interface Database {
   notifications: NotificationsTable;
   audit_log: AuditLogTable;
   app_settings: AppSettingsTable;
+  zoom_webhook_events: ZoomWebhookEventsTable;
 }
 
 export type User = Selectable<UsersTable>;

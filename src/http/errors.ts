@@ -21,11 +21,18 @@ export const ERROR_CODES = {
   already_enrolled: 409,
   payment_not_pending: 409,
   webinar_already_linked: 409,
+  zoom_webinar_not_found: 400,
+  zoom_registration_disabled: 400,
+  zoom_webinar_over: 400,
+  webhook_signature_invalid: 401,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  zoom_rate_limited: 429,
   internal_error: 500,
+  zoom_error: 502,
   service_unavailable: 503,
+  zoom_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
