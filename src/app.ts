@@ -31,8 +31,6 @@ export interface AppOptions {
   config: Config;
   database: Database;
   services: Services;
-  /** Log requests through the services' logger (default), or not at all. */
-  requestLogging?: boolean;
 }
 
 /**
@@ -44,7 +42,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // Fastify's logger type is a narrower view of the same pino instance.
     loggerInstance: services.logger as FastifyBaseLogger,
-    disableRequestLogging: options.requestLogging === false,
     routerOptions: { ignoreTrailingSlash: true },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),

@@ -92,8 +92,15 @@ describe('educonnect CLI', () => {
 
     const second = await serve();
     // The JWT secret was kept in the data dir, so the token from before the restart still works.
-    const classesAfter = (await (await fetch(`${second.url}/edu_admin/classes/`, { headers: { authorization: `Bearer ${access}` } })).json()) as { count: number };
+    const auth = { authorization: `Bearer ${access}` };
+    const classesAfter = (await (await fetch(`${second.url}/edu_admin/classes/`, { headers: auth })).json()) as { count: number; results: Array<{ webinars: Array<{ id: number; registration_ready: boolean }> }> };
     expect(classesAfter.count).toBe(2);
+    // The demo webinars live in the built-in simulator, whose state was kept in the data dir too.
+    const webinars = classesAfter.results.flatMap((c) => c.webinars);
+    expect(webinars).toHaveLength(3);
+    expect(webinars.every((w) => w.registration_ready)).toBe(true);
+    const sync = await fetch(`${second.url}/edu_admin/webinars/${webinars[0]!.id}/sync/`, { method: 'POST', headers: auth });
+    expect(sync.status).toBe(200);
     await second.stop();
 
     const seed = await cli(['seed-demo']);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -12,6 +13,8 @@ import { createTokenService } from '../auth/tokens.js';
 import { createLogger } from '../logger.js';
 import { createServices, type Services } from '../services.js';
 import { startZoom, type ZoomRuntime } from '../zoom/runtime.js';
+import { startStandaloneSimulator } from '../zoom/simulator/index.js';
+import type { ZoomPlan } from '../zoom/types.js';
 import { startServer } from '../server.js';
 import { looksLikeEmail, PASSWORD_MAX, PASSWORD_MIN, USERNAME_PATTERN } from '../users/rules.js';
 
@@ -168,6 +171,52 @@ program
       const { seeded } = await seedDemo(services, zoom.simulator);
       console.log(seeded ? 'Demo content added.' : 'Demo content was already there; nothing changed.');
     });
+  });
+
+program
+  .command('zoom-simulator')
+  .description('run the built-in Zoom simulator on its own, to stand in for Zoom in front of another EduConnect process')
+  .option('--port <port>', 'port to listen on', (v) => Number(v), 9090)
+  .option('--host <host>', 'interface to listen on', '127.0.0.1')
+  .option('--account-id <id>', 'the account id it accepts', 'sim-account')
+  .option('--client-id <id>', 'the client id it accepts', 'sim-client')
+  .option('--client-secret <secret>', 'the client secret it accepts (default: random, printed)')
+  .addOption(new Option('--plan <plan>', 'Zoom plan whose rate limits it enforces').choices(['free', 'pro', 'business']).default('pro'))
+  .option('--rate-scale <factor>', 'multiply the plan rates (e.g. 0.1)', (v) => Number(v), 1)
+  .option('--latency <ms>', 'fixed latency per API call', (v) => Number(v), 0)
+  .option('--webhook-url <url>', "EduConnect's webhook URL, e.g. http://127.0.0.1:8000/zoom/webhook/")
+  .option('--webhook-secret <token>', 'secret token to sign webhooks with (ZOOM_WEBHOOK_SECRET_TOKEN of EduConnect)')
+  .option('--state-file <path>', 'keep webinars and registrants in this JSON file across restarts')
+  .action(async (opts: { port: number; host: string; accountId: string; clientId: string; clientSecret?: string; plan: ZoomPlan; rateScale: number; latency: number; webhookUrl?: string; webhookSecret?: string; stateFile?: string }) => {
+    const clientSecret = opts.clientSecret ?? randomBytes(16).toString('hex');
+    const webhookSecret = opts.webhookSecret ?? randomBytes(16).toString('hex');
+    const sim = await startStandaloneSimulator({
+      port: opts.port,
+      host: opts.host,
+      accountId: opts.accountId,
+      clientId: opts.clientId,
+      clientSecret,
+      plan: opts.plan,
+      rateScale: opts.rateScale,
+      latencyMs: opts.latency,
+      stateFile: opts.stateFile,
+      webhook: opts.webhookUrl ? { url: opts.webhookUrl, secretToken: webhookSecret } : undefined,
+    });
+    console.log(
+      [
+        '',
+        `  Zoom simulator listening: API ${sim.apiBaseUrl()}, OAuth ${sim.tokenUrl()}, control ${sim.apiBaseUrl().replace(/\/v2$/, '')}/_sim/`,
+        '',
+        '  Point EduConnect at it with:',
+        `    ZOOM_API_BASE_URL=${sim.apiBaseUrl()}`,
+        `    ZOOM_OAUTH_TOKEN_URL=${sim.tokenUrl()}`,
+        `    ZOOM_ACCOUNT_ID=${opts.accountId} ZOOM_CLIENT_ID=${opts.clientId} ZOOM_CLIENT_SECRET=${clientSecret}`,
+        `    ZOOM_WEBHOOK_SECRET_TOKEN=${webhookSecret}`,
+        opts.webhookUrl ? `  Webhooks go to ${opts.webhookUrl}` : '  No --webhook-url: set one later with POST /_sim/webhook {url, secretToken}',
+        '',
+      ].join('\n'),
+    );
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void sim.close().then(() => process.exit(0)));
   });
 
 program.parseAsync().catch((error: unknown) => {

@@ -70,7 +70,7 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
     logger,
   });
   const services = createServices(config, database, { logger, zoom: client });
-  const app = await buildApp({ config, database, services, requestLogging: false });
+  const app = await buildApp({ config, database, services });
   await app.ready();
   return {
     app,
