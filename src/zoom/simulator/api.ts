@@ -4,7 +4,7 @@ import Ajv, { type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods, RouteGenericInterface } from 'fastify';
 import type { RateLabel } from '../types.js';
-import { invalidJsonBody, invalidToken, perSecondLimit, validationFailed, ZoomApiError } from './errors.js';
+import { invalidJsonBody, invalidToken, perSecondLimit, validationFailed, SimulatedZoomError } from './errors.js';
 import type { FaultRegistry, FaultTarget } from './faults.js';
 import type { PageTokens } from './pagination.js';
 import type { Presenter } from './presenter.js';
@@ -47,7 +47,7 @@ const calls = new WeakMap<object, { entry: RequestLogEntry; target: FaultTarget;
 
 const category = (label: RateLabel) => label.charAt(0).toUpperCase() + label.slice(1);
 
-export function sendError(reply: FastifyReply, error: ZoomApiError): FastifyReply {
+export function sendError(reply: FastifyReply, error: SimulatedZoomError): FastifyReply {
   return reply.code(error.status).headers(error.headers).send(error.body());
 }
 
@@ -93,7 +93,7 @@ export function apiRoute<G extends RouteGenericInterface>(
         // The route schema has validated params, query and body, so the request has G's shape.
         result = await def.handler(request as unknown as FastifyRequest<G>);
       } catch (error) {
-        if (!(error instanceof ZoomApiError)) throw error;
+        if (!(error instanceof SimulatedZoomError)) throw error;
         reply.headers(error.headers);
         result = { status: error.status, body: error.body() };
       }
@@ -135,8 +135,8 @@ async function applyFault(fault: FaultSpec, request: FastifyRequest, reply: Fast
  * mismatches become 400 300 "Validation Failed." with one entry per problem.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | ZoomApiError, request, reply) => {
-    if (error instanceof ZoomApiError) return sendError(reply, error);
+  app.setErrorHandler((error: FastifyError | SimulatedZoomError, request, reply) => {
+    if (error instanceof SimulatedZoomError) return sendError(reply, error);
     if (error.validation) {
       return sendError(
         reply,

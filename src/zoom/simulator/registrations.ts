@@ -132,7 +132,7 @@ export class Registrations {
     webinar.byEmail.delete(registrant.email.toLowerCase());
   }
 
-  private checkOpen(webinar: WebinarRecord, notEnabled: (id: string) => E.ZoomApiError): void {
+  private checkOpen(webinar: WebinarRecord, notEnabled: (id: string) => E.SimulatedZoomError): void {
     if (webinar.approvalType === 2) throw notEnabled(String(webinar.id));
     if (this.store.isOver(webinar)) throw E.webinarOver();
   }
