@@ -76,7 +76,7 @@ async function main() {
   const url = server.url;
   const rows: Row[] = [];
   try {
-    const { services } = server;
+    const { services } = server.runtime;
     await services.auth.createAccount({ username: 'bench-admin', email: 'admin@bench.test', password: 'bench admin pw', first_name: 'Bench', role: 'admin' });
     const login = (username: string, password: string) =>
       fetch(`${url}/auth/token/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
@@ -132,7 +132,7 @@ async function main() {
     });
     rows.push({ step: 'sign in (argon2id verify)', n: logins, ...signIn });
 
-    const enrollments = await server.database.db.selectFrom('enrollments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const enrollments = await server.runtime.database.db.selectFrom('enrollments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     if (Number(enrollments.n) !== N * classIds.length) throw new Error(`expected ${N * classIds.length} enrollments, found ${enrollments.n}`);
   } finally {
     await server.close();

@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import { fastifySSE } from '@fastify/sse';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
@@ -25,12 +26,18 @@ import type { Services } from './services.js';
 import { adminStudentRoutes } from './users/admin-routes.js';
 import { UserSchema } from './users/presenter.js';
 import { adminWebinarRoutes } from './webinars/admin-routes.js';
+import { adminNotificationRoutes } from './notifications/admin-routes.js';
+import { NotificationSchema } from './notifications/inbox.js';
+import type { InboxHub } from './notifications/realtime.js';
+import { notificationRoutes } from './notifications/routes.js';
 import { zoomWebhookRoutes } from './zoom/webhooks/routes.js';
 
 export interface AppOptions {
   config: Config;
   database: Database;
   services: Services;
+  /** Live inbox fan-out of this process (started by the caller: it holds a LISTEN connection). */
+  hub: InboxHub;
 }
 
 /**
@@ -38,7 +45,7 @@ export interface AppOptions {
  * Plugins load in a fixed order: plumbing, docs, public routes, then the two role scopes.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const { config, database, services } = options;
+  const { config, database, services, hub } = options;
   const app = Fastify({
     // Fastify's logger type is a narrower view of the same pino instance.
     loggerInstance: services.logger as FastifyBaseLogger,
@@ -56,7 +63,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandlers(app);
   installValidators(app);
 
-  for (const schema of [ErrorSchema, UserSchema, WebinarSchema, PublicWebinarSchema, ClassSchema, CatalogClassSchema, StudentPaymentSchema, AdminPaymentSchema, EnrollmentSchema]) {
+  for (const schema of [ErrorSchema, UserSchema, WebinarSchema, PublicWebinarSchema, ClassSchema, CatalogClassSchema, StudentPaymentSchema, AdminPaymentSchema, EnrollmentSchema, NotificationSchema]) {
     app.addSchema(schema);
   }
 
@@ -69,6 +76,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(rateLimit, { global: false });
+  // Heartbeats keep proxies from closing an idle stream and let the client notice a dead one.
+  await app.register(fastifySSE, { heartbeatInterval: 15_000 });
   await app.register(multipart, {
     // Two files allowed through so the form reader can say "exactly one" instead of a bare limit error.
     limits: { fileSize: config.maxReceiptBytes, files: 2, fields: 20, fieldSize: 10_000, parts: 25 },
@@ -85,11 +94,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await admin.register(adminPaymentRoutes, { config, payments: services.payments });
       await admin.register(adminStudentRoutes, { config, db });
       await admin.register(adminWebinarRoutes, { webinars: services.webinars });
+      await admin.register(adminNotificationRoutes, { config, broadcasts: services.broadcasts, deliveries: services.deliveries });
     },
     { prefix: '/edu_admin' },
   );
 
   await app.register(zoomWebhookRoutes, { prefix: '/zoom', db, secretToken: config.zoom.webhookSecretToken, processor: services.webhooks });
+
+  // The seed's inbox lives under /students/ but serves any signed-in user their own notifications.
+  await app.register(notificationRoutes, { prefix: '/students', db, tokens, inbox: services.inbox, preferences: services.preferences, tickets: services.tickets, hub });
 
   await app.register(
     async (student) => {

@@ -28,6 +28,13 @@ export interface Config {
   /** Seed demo content at start: true/false forced, undefined = only on the zero-config default. */
   demo: boolean | undefined;
   zoom: ZoomConfig;
+  /** SMTP server URL (smtp:// or smtps://); undefined = write .eml files into `dataDir/mail`. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Read notifications older than this are deleted by the retention job. */
+  notificationRetentionDays: number;
+  /** Run the job workers inside `serve` (default) — `educonnect worker` runs them on their own. */
+  runWorkers: boolean;
 }
 
 /**
@@ -151,6 +158,10 @@ export function loadConfig(env: Env = process.env): Config {
     maxReceiptBytes: r.int('MAX_RECEIPT_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     trustProxy: r.bool('TRUST_PROXY') ?? false,
     demo: r.bool('EDUCONNECT_DEMO'),
+    smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: r.raw('MAIL_FROM') ?? 'EduConnect <no-reply@educonnect.local>',
+    notificationRetentionDays: r.int('NOTIFICATION_RETENTION_DAYS', 90, 1, 3650),
+    runWorkers: r.bool('EDUCONNECT_WORKERS') ?? true,
     zoom: { mode: 'simulator', simulatorPort: 0, plan: 'pro', timeoutMs: 10_000, hostUser: 'me', webhookSecretToken: '' },
   };
 

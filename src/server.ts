@@ -1,81 +1,66 @@
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
-import { openDatabase, type Database } from './db/database.js';
-import { migrateToLatest } from './db/migrate.js';
-import { createLogger } from './logger.js';
-import { createServices, type Services } from './services.js';
-import { startZoom, type ZoomRuntime } from './zoom/runtime.js';
+import { startWorkers } from './jobs/workers.js';
+import { startInboxHub } from './notifications/realtime.js';
+import { openRuntime, type Runtime } from './runtime.js';
 
 export interface RunningServer {
   app: FastifyInstance;
-  database: Database;
-  services: Services;
-  zoom: ZoomRuntime;
+  runtime: Runtime;
   url: string;
-  migrationsApplied: string[];
   close(): Promise<void>;
 }
 
 /** Stored webhook events are swept this often, so one stored just before a crash is still applied. */
 const WEBHOOK_SWEEP_MS = 30_000;
 
-/**
- * Opens the database, applies migrations, starts Zoom (real or simulated), builds the app and
- * listens. `close` stops accepting connections, lets in-flight requests finish, then closes Zoom
- * and the database.
- */
 export interface ServerHooks {
-  onZoom?: (zoom: ZoomRuntime) => void;
-  beforeListen?: (services: Services, database: Database) => Promise<void>;
+  /** Runs after the runtime is up and before the app listens (demo seeding). */
+  beforeListen?: (runtime: Runtime) => Promise<void>;
 }
 
+/**
+ * The `serve` process: the runtime, the live inbox hub, the HTTP app and — unless
+ * EDUCONNECT_WORKERS=0 — the job workers. `close` stops accepting connections, lets in-flight
+ * requests finish, stops the workers, then closes everything else.
+ */
 export async function startServer(config: Config, hooks: ServerHooks = {}): Promise<RunningServer> {
-  const logger = createLogger(config);
-  const database = await openDatabase(config);
-  let zoom: ZoomRuntime | undefined;
+  const runtime = await openRuntime(config);
+  const { services, logger } = runtime;
   try {
-    const migrationsApplied = await migrateToLatest(database);
-    zoom = await startZoom(config.zoom, logger, { simulatorStateFile: join(config.dataDir, 'zoom-simulator.json') });
-    hooks.onZoom?.(zoom);
-    const services = createServices(config, database, { logger, zoom: zoom.client });
-    await hooks.beforeListen?.(services, database);
-    const app = await buildApp({ config, database, services });
+    await hooks.beforeListen?.(runtime);
+    const hub = await startInboxHub(runtime.database, { databaseUrl: config.databaseUrl, inbox: services.inbox, logger });
+    const app = await buildApp({ config, database: runtime.database, services, hub });
+    app.addHook('onClose', () => hub.stop());
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    const url = `http://localhost:${port}`;
-    zoom.connectWebhooks(`http://127.0.0.1:${port}`);
-    logger.info({ zoom: zoom.describe() }, 'zoom ready');
+    runtime.zoom.connectWebhooks(`http://127.0.0.1:${port}`);
+    logger.info({ zoom: runtime.zoom.describe() }, 'zoom ready');
+    if (config.runWorkers) await startWorkers(runtime);
 
     services.webhooks.kick();
     const sweep = setInterval(() => services.webhooks.kick(), WEBHOOK_SWEEP_MS);
     sweep.unref();
 
     let closing: Promise<void> | undefined;
-    const runtime = zoom;
     return {
       app,
-      database,
-      services,
-      zoom: runtime,
-      url,
-      migrationsApplied,
+      runtime,
+      url: `http://localhost:${port}`,
       close: () => {
         closing ??= (async () => {
           clearInterval(sweep);
           await app.close();
           await services.webhooks.idle();
           await runtime.close();
-          await database.close();
         })();
         return closing;
       },
     };
   } catch (error) {
-    await zoom?.close().catch(() => {});
-    await database.close().catch(() => {});
+    await runtime.close();
     throw error;
   }
 }

@@ -7,7 +7,16 @@ import { createTokenService } from './auth/tokens.js';
 import { createClassesService } from './classes/service.js';
 import { createEnrollmentsService } from './enrollments/service.js';
 import { createReceiptStore } from './payments/receipt-store.js';
-import { createPaymentsService, type PaymentHooks } from './payments/service.js';
+import type { JobQueue } from './jobs/queue.js';
+import { createBroadcastsService } from './notifications/broadcasts.js';
+import { createDeliveriesService } from './notifications/deliveries.js';
+import { createInboxService } from './notifications/inbox.js';
+import { createNotifier } from './notifications/notifier.js';
+import { notificationPaymentHooks } from './notifications/payment-hooks.js';
+import { createPreferencesService } from './notifications/preferences.js';
+import { createRetention } from './notifications/retention.js';
+import { createStreamTickets } from './notifications/tickets.js';
+import { createPaymentsService } from './payments/service.js';
 import { createWebinarsService } from './webinars/service.js';
 import type { ZoomClient } from './zoom/client.js';
 import { createWebhookProcessor } from './zoom/webhooks/processor.js';
@@ -15,13 +24,14 @@ import { createWebhookProcessor } from './zoom/webhooks/processor.js';
 export interface ServiceOptions {
   logger: Logger;
   zoom: ZoomClient;
-  paymentHooks?: PaymentHooks;
+  jobs: JobQueue;
 }
 
 /** Everything the app is made of, built from the config, the database and Zoom. No container, no magic. */
 export function createServices(config: Config, database: Database, options: ServiceOptions) {
   const db = database.db;
-  const { logger, zoom } = options;
+  const { logger, zoom, jobs } = options;
+  const notifier = createNotifier({ jobs });
   const tokens = createTokenService({
     secret: config.jwtSecret,
     accessTtlSeconds: config.accessTokenTtlSeconds,
@@ -34,10 +44,18 @@ export function createServices(config: Config, database: Database, options: Serv
     receipts,
     auth: createAuthService({ db, tokens }),
     classes: createClassesService({ db }),
-    payments: createPaymentsService({ db, receipts, hooks: options.paymentHooks }),
+    payments: createPaymentsService({ db, receipts, hooks: notificationPaymentHooks(notifier) }),
     enrollments: createEnrollmentsService({ db }),
     webinars: createWebinarsService({ db, zoom, hostUser: config.zoom.hostUser }),
     webhooks: createWebhookProcessor({ db, logger }),
+    notifier,
+    inbox: createInboxService({ db }),
+    preferences: createPreferencesService({ db }),
+    tickets: createStreamTickets({ db }),
+    broadcasts: createBroadcastsService({ db, jobs }),
+    deliveries: createDeliveriesService({ db, jobs }),
+    retention: createRetention({ db }),
+    jobs,
     zoom,
     logger,
   };

@@ -47,7 +47,7 @@ describe('HTTP surface', () => {
 describe('5xx', () => {
   it('hides internals behind a generic message with the request id', async () => {
     // A second app on the same database, with a route that fails the way a bug would.
-    const app = await buildApp({ config: ctx.config, database: ctx.database, services: ctx.services });
+    const app = await buildApp({ config: ctx.config, database: ctx.database, services: ctx.services, hub: ctx.hub });
     app.get('/boom', async () => {
       throw new Error('secret detail: password=hunter2 at /srv/app.ts:42');
     });

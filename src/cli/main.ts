@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, isEmbeddedDefault, loadConfig, type Config } from '../config.js';
@@ -10,9 +9,9 @@ import { DEMO_ADMIN, DEMO_STUDENT_PASSWORD, DEMO_STUDENTS, seedDemo, shouldSeedD
 import { AppError } from '../http/errors.js';
 import { createAuthService } from '../auth/service.js';
 import { createTokenService } from '../auth/tokens.js';
-import { createLogger } from '../logger.js';
-import { createServices, type Services } from '../services.js';
-import { startZoom, type ZoomRuntime } from '../zoom/runtime.js';
+import { startWorkers } from '../jobs/workers.js';
+import { openRuntime, type Runtime } from '../runtime.js';
+import type { ZoomRuntime } from '../zoom/runtime.js';
 import { startStandaloneSimulator } from '../zoom/simulator/index.js';
 import type { ZoomPlan } from '../zoom/types.js';
 import { startServer } from '../server.js';
@@ -41,17 +40,14 @@ async function withDatabase<T>(config: Config, run: (database: Database) => Prom
   }
 }
 
-/** Database, Zoom (the simulator keeps its state in the data dir) and services, for one command. */
-async function withServices<T>(config: Config, run: (services: Services, zoom: ZoomRuntime) => Promise<T>): Promise<T> {
-  return withDatabase(config, async (database) => {
-    const logger = createLogger(config);
-    const zoom = await startZoom(config.zoom, logger, { simulatorStateFile: join(config.dataDir, 'zoom-simulator.json') });
-    try {
-      return await run(createServices(config, database, { logger, zoom: zoom.client }), zoom);
-    } finally {
-      await zoom.close();
-    }
-  });
+/** The runtime (database, Zoom, jobs, services) for one command, closed when it is done. */
+async function withRuntime<T>(config: Config, run: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await openRuntime(config);
+  try {
+    return await run(runtime);
+  } finally {
+    await runtime.close();
+  }
 }
 
 function printBanner(config: Config, url: string, demo: boolean, zoom: ZoomRuntime) {
@@ -76,16 +72,12 @@ function printBanner(config: Config, url: string, demo: boolean, zoom: ZoomRunti
 async function serve() {
   const config = configOrExit();
   const demo = shouldSeedDemo(config.demo, isEmbeddedDefault(config));
-  let zoomSimulator: ZoomRuntime['simulator'];
   const server = await startServer(config, {
-    beforeListen: async (services) => {
-      if (demo) await seedDemo(services, zoomSimulator);
-    },
-    onZoom: (zoom) => {
-      zoomSimulator = zoom.simulator;
+    beforeListen: async (runtime) => {
+      if (demo) await seedDemo(runtime.services, runtime.zoom.simulator);
     },
   });
-  printBanner(config, server.url, demo, server.zoom);
+  printBanner(config, server.url, demo, server.runtime.zoom);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       server.app.log.info({ signal }, 'shutting down');
@@ -108,6 +100,19 @@ const positiveRole = (value: string) => {
 const program = new Command('educonnect').description('EduConnect: paid live classes on Zoom webinars');
 
 program.command('serve', { isDefault: true }).description('run the HTTP API (migrates first)').action(serve);
+
+program
+  .command('worker')
+  .description('run only the job workers (emails, retention; Zoom registration later), no HTTP — start as many as you like')
+  .action(async () => {
+    const config = configOrExit();
+    const runtime = await openRuntime(config);
+    await startWorkers(runtime);
+    runtime.logger.info('worker started');
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => void runtime.close().then(() => process.exit(0)));
+    }
+  });
 
 program
   .command('migrate')
@@ -167,7 +172,7 @@ program
   .description('add the demo content (admin, students, classes) unless it is already there')
   .action(async () => {
     const config = configOrExit();
-    await withServices(config, async (services, zoom) => {
+    await withRuntime(config, async ({ services, zoom }) => {
       const { seeded } = await seedDemo(services, zoom.simulator);
       console.log(seeded ? 'Demo content added.' : 'Demo content was already there; nothing changed.');
     });

@@ -24,6 +24,8 @@ export interface Database {
   close(): Promise<void>;
   /** The embedded instance, when there is one (tests dump and clone it). */
   pglite?: PGlite;
+  /** The PostgreSQL URL, when on PostgreSQL (the job queue and LISTEN open their own connections). */
+  url?: string;
 }
 
 // node-postgres returns int8 (count(*), bigint ids) as strings; PGlite returns numbers. Our bigints
@@ -42,6 +44,7 @@ export function openPostgres(url: string, poolSize = 10): Database {
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',
+    url,
     db,
     // Without parameters node-postgres uses the simple query protocol, which runs several statements.
     execScript: async (trx, script) => {

@@ -143,6 +143,51 @@ export interface NotificationsTable {
   data: ColumnType<Record<string, unknown>, string | undefined, string>;
   dedupe_key: string;
   read_at: Timestamp | null;
+  in_app: ColumnType<boolean, boolean | undefined, boolean>;
+  action_url: string | null;
+  created_at: CreatedAt;
+}
+
+export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+export interface NotificationDeliveriesTable {
+  id: Generated<number>;
+  notification_id: number;
+  channel: 'email';
+  recipient: string;
+  status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  provider_message_id: string | null;
+  sent_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface NotificationPreferencesTable {
+  user_id: number;
+  type: string;
+  channel: 'in_app' | 'email';
+  enabled: boolean;
+  updated_at: UpdatedAt;
+}
+
+export interface StreamTicketsTable {
+  ticket_hash: string;
+  user_id: number;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface BroadcastsTable {
+  id: Generated<number>;
+  idempotency_key: string;
+  actor_id: number | null;
+  class_id: number | null;
+  title: string;
+  message: string;
+  channels: string[];
+  recipients: number;
   created_at: CreatedAt;
 }
 
@@ -174,6 +219,10 @@ export interface Database {
   audit_log: AuditLogTable;
   app_settings: AppSettingsTable;
   zoom_webhook_events: ZoomWebhookEventsTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  notification_preferences: NotificationPreferencesTable;
+  stream_tickets: StreamTicketsTable;
+  broadcasts: BroadcastsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -184,3 +233,5 @@ export type WebinarRow = Selectable<WebinarsTable>;
 export type PaymentRow = Selectable<ReceiptPaymentsTable>;
 export type EnrollmentRow = Selectable<EnrollmentsTable>;
 export type RegistrationRow = Selectable<ZoomWebinarRegistrationsTable>;
+export type NotificationRow = Selectable<NotificationsTable>;
+export type DeliveryRow = Selectable<NotificationDeliveriesTable>;
