@@ -2,7 +2,7 @@
  * Foundation benchmark: receipt upload, verify, sign-in and the enrollments view, measured over
  * real HTTP against a server started in this process on a fresh database.
  *
- *   npm run bench                          # embedded PGlite
+ *   npm run bench -- foundation            # embedded PGlite
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench
  *   BENCH_N=500 BENCH_CONCURRENCY=16 npm run bench
  */
@@ -13,47 +13,19 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
+import { measure, printTable, type Row } from './measure.js';
 
 const N = Number(process.env.BENCH_N ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const serverUrl = process.env.BENCH_DATABASE_URL;
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
-interface Row {
-  step: string;
-  n: number;
-  p50: number;
-  p99: number;
-  perSecond: number;
-}
-
-/** Runs `task(i)` for i < n with at most `concurrency` in flight; returns per-call latencies (ms). */
-async function measure(n: number, concurrency: number, task: (i: number) => Promise<void>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, n) }, async () => {
-      while (next < n) {
-        const i = next++;
-        const t = performance.now();
-        await task(i);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  return { p50: at(0.5), p99: at(0.99), perSecond: n / seconds };
-}
-
 async function expectOk(res: Response, what: string) {
   if (!res.ok) throw new Error(`${what}: ${res.status} ${await res.text()}`);
   return res.json() as Promise<Record<string, unknown>>;
 }
 
-async function main() {
+export async function benchFoundation(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'educonnect-bench-'));
   let dbName: string | undefined;
   if (serverUrl) {
@@ -147,10 +119,5 @@ async function main() {
 
   const engine = databaseUrl ? 'PostgreSQL' : 'PGlite (embedded)';
   console.log(`\nEduConnect foundation bench — ${engine}, concurrency ${CONCURRENCY}\n`);
-  console.log(`${'step'.padEnd(48)} ${'n'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'req/s'.padStart(8)}`);
-  for (const r of rows) {
-    console.log(`${r.step.padEnd(48)} ${String(r.n).padStart(5)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${r.perSecond.toFixed(0).padStart(8)}`);
-  }
+  printTable(rows);
 }
-
-await main();

@@ -3,6 +3,8 @@ import { waitFor } from './wait.js';
 
 export interface SseStream {
   events: EventSourceMessage[];
+  /** performance.now() when each event arrived (same order as `events`). */
+  arrivals: number[];
   status: number;
   /** Waits until `count` events of `type` have arrived; returns them. */
   next(type: string, count?: number, timeoutMs?: number): Promise<EventSourceMessage[]>;
@@ -14,8 +16,10 @@ export async function openStream(url: string, headers: Record<string, string> = 
   const controller = new AbortController();
   const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
   const events: EventSourceMessage[] = [];
+  const arrivals: number[] = [];
   const stream: SseStream = {
     events,
+    arrivals,
     status: res.status,
     async next(type, count = 1, timeoutMs = 3000) {
       await waitFor(() => events.filter((e) => e.event === type).length >= count, { timeoutMs, what: `${count} "${type}" event(s)` });
@@ -24,7 +28,12 @@ export async function openStream(url: string, headers: Record<string, string> = 
     close: () => controller.abort(),
   };
   if (!res.ok || !res.body) return stream;
-  const parser = createParser({ onEvent: (event) => events.push(event) });
+  const parser = createParser({
+    onEvent: (event) => {
+      events.push(event);
+      arrivals.push(performance.now());
+    },
+  });
   const decoder = new TextDecoder();
   void (async () => {
     try {
