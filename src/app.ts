@@ -30,6 +30,7 @@ import { adminNotificationRoutes } from './notifications/admin-routes.js';
 import { NotificationSchema } from './notifications/inbox.js';
 import type { InboxHub } from './notifications/realtime.js';
 import { notificationRoutes } from './notifications/routes.js';
+import { adminPipelineRoutes } from './pipeline/admin-routes.js';
 import { zoomWebhookRoutes } from './zoom/webhooks/routes.js';
 
 export interface AppOptions {
@@ -94,6 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await admin.register(adminPaymentRoutes, { config, payments: services.payments });
       await admin.register(adminStudentRoutes, { config, db });
       await admin.register(adminWebinarRoutes, { webinars: services.webinars });
+      await admin.register(adminPipelineRoutes, { config, db, pipeline: services.pipeline, zoom: services.zoom });
       await admin.register(adminNotificationRoutes, { config, broadcasts: services.broadcasts, deliveries: services.deliveries });
     },
     { prefix: '/edu_admin' },

@@ -35,6 +35,8 @@ export interface Config {
   notificationRetentionDays: number;
   /** Run the job workers inside `serve` (default) — `educonnect worker` runs them on their own. */
   runWorkers: boolean;
+  /** Minutes between reconciliations of every upcoming webinar with Zoom. */
+  reconcileIntervalMinutes: number;
 }
 
 /**
@@ -162,6 +164,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: r.raw('MAIL_FROM') ?? 'EduConnect <no-reply@educonnect.local>',
     notificationRetentionDays: r.int('NOTIFICATION_RETENTION_DAYS', 90, 1, 3650),
     runWorkers: r.bool('EDUCONNECT_WORKERS') ?? true,
+    reconcileIntervalMinutes: r.int('RECONCILE_INTERVAL_MINUTES', 10, 1, 59),
     zoom: { mode: 'simulator', simulatorPort: 0, plan: 'pro', timeoutMs: 10_000, hostUser: 'me', webhookSecretToken: '' },
   };
 

@@ -16,7 +16,8 @@ import { notificationPaymentHooks } from './notifications/payment-hooks.js';
 import { createPreferencesService } from './notifications/preferences.js';
 import { createRetention } from './notifications/retention.js';
 import { createStreamTickets } from './notifications/tickets.js';
-import { createPaymentsService } from './payments/service.js';
+import { createPaymentsService, type PaymentHooks } from './payments/service.js';
+import { createPipeline } from './pipeline/index.js';
 import { createWebinarsService } from './webinars/service.js';
 import type { ZoomClient } from './zoom/client.js';
 import { createWebhookProcessor } from './zoom/webhooks/processor.js';
@@ -32,6 +33,16 @@ export function createServices(config: Config, database: Database, options: Serv
   const db = database.db;
   const { logger, zoom, jobs } = options;
   const notifier = createNotifier({ jobs });
+  const pipeline = createPipeline({ db, jobs, zoom, notifier, logger });
+  const notices = notificationPaymentHooks(notifier);
+  // Verify: the enrollment notice and the Zoom registration jobs commit with the enrollments.
+  const paymentHooks: PaymentHooks = {
+    afterVerify: async (trx, event) => {
+      await notices.afterVerify(trx, event);
+      await pipeline.paymentHooks.afterVerify(trx, event);
+    },
+    afterReject: notices.afterReject,
+  };
   const tokens = createTokenService({
     secret: config.jwtSecret,
     accessTtlSeconds: config.accessTokenTtlSeconds,
@@ -44,10 +55,11 @@ export function createServices(config: Config, database: Database, options: Serv
     receipts,
     auth: createAuthService({ db, tokens }),
     classes: createClassesService({ db }),
-    payments: createPaymentsService({ db, receipts, hooks: notificationPaymentHooks(notifier) }),
+    payments: createPaymentsService({ db, receipts, hooks: paymentHooks }),
     enrollments: createEnrollmentsService({ db }),
-    webinars: createWebinarsService({ db, zoom, hostUser: config.zoom.hostUser }),
-    webhooks: createWebhookProcessor({ db, logger }),
+    webinars: createWebinarsService({ db, zoom, hostUser: config.zoom.hostUser, onLinked: pipeline.onWebinarLinked }),
+    webhooks: createWebhookProcessor({ db, logger, onApproved: pipeline.outcomes.approved }),
+    pipeline,
     notifier,
     inbox: createInboxService({ db }),
     preferences: createPreferencesService({ db }),

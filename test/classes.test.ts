@@ -82,7 +82,7 @@ describe('student catalog and enrollments', () => {
 
     const enrollments = (await ctx.app.inject({ url: '/students/enrollments/', headers: student.auth })).json();
     expect(enrollments).toHaveLength(1);
-    expect(enrollments[0]).toMatchObject({ status: 'active', payment_id: payment, class: { id: open.id }, webinars: [{ topic: 'Live', registration: null }] });
+    expect(enrollments[0]).toMatchObject({ status: 'active', payment_id: payment, class: { id: open.id }, webinars: [{ topic: 'Live', registration: { status: 'queued', join_url: null } }] });
 
     const count = await ctx.app.inject({ url: `/edu_admin/classes/${open.id}/` , headers: admin.auth });
     expect(count.json().enrolled_count).toBe(1);

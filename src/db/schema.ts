@@ -130,6 +130,18 @@ export interface ZoomWebinarRegistrationsTable {
   attempts: ColumnType<number, number | undefined, number>;
   last_error: string | null;
   approved_at: Timestamp | null;
+  payment_id: number | null;
+  occurrence_ids: string[] | null;
+  add_attempted_at: Timestamp | null;
+  add_requests_day: string | null;
+  add_requests: ColumnType<number, number | undefined, number>;
+  status_requests_day: string | null;
+  status_requests: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp | null;
+  failure_code: string | null;
+  registered_at: Timestamp | null;
+  cancel_requested_at: Timestamp | null;
+  cancel_reason: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

@@ -11,6 +11,14 @@ export const QUEUES = {
   'notification.email': { retryLimit: 6, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, expireInSeconds: 120 },
   /** Deletes read notifications older than the retention age (scheduled). */
   'notification.retention': { retryLimit: 2, retryDelay: 60, expireInSeconds: 600 },
+  /** Registers one student for one webinar in Zoom (data: { registrationId }). */
+  'registration.register': { retryLimit: 12, retryDelay: 2, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 },
+  /** Approves the paid pending registrants of one webinar, 30 per call (data: { webinarId }). */
+  'registration.approve': { retryLimit: 12, retryDelay: 2, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 300 },
+  /** Cancels one registration in Zoom after a refund or revocation (data: { registrationId }). */
+  'registration.cancel': { retryLimit: 12, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, expireInSeconds: 120 },
+  /** Compares every upcoming webinar with Zoom and repairs the difference (scheduled). */
+  'registration.reconcile': { retryLimit: 2, retryDelay: 60, expireInSeconds: 1800 },
 } satisfies Record<string, QueueOptions>;
 
 export type QueueName = keyof typeof QUEUES;
@@ -68,8 +76,16 @@ export async function startJobQueue(database: Database, options: { databaseUrl?:
     },
     sendNow: (name, data, sendOptions = {}) => boss.send(name, data, sendOptions),
     work: async (name, handler, workOptions = {}) => {
-      await boss.work(name, { pollingIntervalSeconds: 0.5, ...workOptions }, async (jobs) => {
-        for (const job of jobs) await handler(job as Job<never>);
+      await boss.work(name, { pollingIntervalSeconds: 0.5, burstWhenBatchFull: (workOptions.batchSize ?? 1) > 1, ...workOptions }, async (batch) => {
+        // The jobs of a batch run side by side; each failure fails (and so retries) only its own
+        // job — pg-boss then completes the rest, which are still active.
+        const results = await Promise.allSettled(batch.map((job) => handler(job as Job<never>)));
+        for (const [i, result] of results.entries()) {
+          if (result.status === 'fulfilled') continue;
+          const error = result.reason as Error;
+          logger.warn({ queue: name, jobId: batch[i]!.id, err: error }, 'job failed; pg-boss will retry it per the queue policy');
+          await boss.fail(name, batch[i]!.id, { message: error?.message ?? String(error) });
+        }
       });
     },
     schedule: (name, cron) => boss.schedule(name, cron),

@@ -25,8 +25,37 @@ export async function startWorkers(runtime: Runtime): Promise<void> {
       const final = job.retryCount >= QUEUES['notification.email'].retryLimit;
       await deliverer.deliver(job.data.deliveryId, { final });
     },
+    { includeMetadata: true, localConcurrency: 2, batchSize: 8 },
+  );
+
+  const { pipeline } = runtime.services;
+  const finalAttempt = (queue: keyof typeof QUEUES, retryCount: number) => retryCount >= QUEUES[queue].retryLimit;
+  await jobs.work<{ registrationId: number }>(
+    'registration.register',
+    async (job) => void (await pipeline.registrar.run(job.data.registrationId, { final: finalAttempt('registration.register', job.retryCount) })),
+    // Each job mostly waits on Zoom; batches run side by side, so the client's rate limiter, not
+    // the polling, sets the pace.
+    { includeMetadata: true, localConcurrency: 2, batchSize: 16 },
+  );
+  await jobs.work<{ webinarId: number }>(
+    'registration.approve',
+    async (job) => void (await pipeline.approver.run(job.data.webinarId, { final: finalAttempt('registration.approve', job.retryCount) })),
     { includeMetadata: true, localConcurrency: 2 },
   );
+  await jobs.work<{ registrationId: number }>(
+    'registration.cancel',
+    async (job) => void (await pipeline.reversal.cancel(job.data.registrationId, { final: finalAttempt('registration.cancel', job.retryCount) })),
+    { includeMetadata: true, localConcurrency: 2 },
+  );
+  await jobs.work('registration.reconcile', async () => {
+    const { summary } = await pipeline.reconciler.run();
+    await runtime.services.db
+      .insertInto('app_settings')
+      .values({ key: 'last_reconciliation', value: JSON.stringify(summary) })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(summary), updated_at: new Date() }))
+      .execute();
+  });
+  await jobs.schedule('registration.reconcile', `*/${config.reconcileIntervalMinutes} * * * *`);
 
   await jobs.work('notification.retention', async () => {
     const deleted = await runtime.services.retention.deleteOldRead(config.notificationRetentionDays);

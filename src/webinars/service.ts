@@ -1,5 +1,5 @@
 import { recordAudit } from '../audit/audit.js';
-import type { Db } from '../db/database.js';
+import type { Db, Tx } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { WebinarRow } from '../db/schema.js';
 import { AppError, notFound, validationFailed } from '../http/errors.js';
@@ -13,6 +13,8 @@ export interface WebinarsServiceDeps {
   zoom: ZoomClient;
   /** The Zoom user that hosts webinars created from EduConnect ('me', an id or an email). */
   hostUser: string;
+  /** Called in the linking transaction (the pipeline queues registrations of enrolled students). */
+  onLinked?: (trx: Tx, webinarId: number) => Promise<void>;
   now?: () => Date;
 }
 
@@ -62,7 +64,7 @@ function snapshot(w: ZoomWebinar, questions: ZoomRegistrationQuestions) {
 
 export type WebinarsService = ReturnType<typeof createWebinarsService>;
 
-export function createWebinarsService({ db, zoom, hostUser, now = () => new Date() }: WebinarsServiceDeps) {
+export function createWebinarsService({ db, zoom, hostUser, onLinked, now = () => new Date() }: WebinarsServiceDeps) {
   /** Fetches a webinar and its questions, refusing ones students could never register for. */
   async function fetchFromZoom(zoomWebinarId: string) {
     try {
@@ -98,6 +100,7 @@ export function createWebinarsService({ db, zoom, hostUser, now = () => new Date
           .returningAll()
           .executeTakeFirstOrThrow();
         await recordAudit(trx, { actorId, action: 'webinar.link', entityType: 'webinar', entityId: row.id, details: { class_id: classId, zoom_webinar_id: zoomWebinarId } });
+        await onLinked?.(trx, row.id);
         return row;
       });
     } catch (error) {

@@ -14,7 +14,9 @@ const TRANSITIONS: Record<string, { to: RegistrationStatus | 'from_payload'; kee
   'webinar.registration_cancelled': { to: 'cancelled', keep: [] },
 };
 
-async function applyRegistrationEvent(trx: Tx, event: ZoomWebhookEvent): Promise<string> {
+type OnApproved = (trx: Tx, registrationIds: number[]) => Promise<void>;
+
+async function applyRegistrationEvent(trx: Tx, event: ZoomWebhookEvent, onApproved: OnApproved): Promise<string> {
   const object = event.payload.object;
   const registrant = object?.registrant;
   if (!object?.id || !registrant) return 'ignored: no webinar or registrant in payload';
@@ -31,6 +33,16 @@ async function applyRegistrationEvent(trx: Tx, event: ZoomWebhookEvent): Promise
   if (!row) return `ignored: registrant ${registrant.email} is not one of our students`;
 
   const rule = TRANSITIONS[event.event]!;
+  // A queued row belongs to the register job, which records the add and sends the notices; a
+  // webhook that overtakes the job's own answer only teaches it the registrant.
+  if (row.status === 'queued') {
+    await trx
+      .updateTable('zoom_webinar_registrations')
+      .set({ zoom_registrant_id: row.zoom_registrant_id ?? registrant.id, join_url: row.join_url ?? registrant.join_url ?? null, updated_at: new Date() })
+      .where('id', '=', row.id)
+      .execute();
+    return `registration ${row.id}: queued, registrant learned`;
+  }
   const target: RegistrationStatus = rule.to === 'from_payload' ? (registrant.status === 'approved' ? 'approved' : 'pending') : rule.to;
   if (rule.keep.includes(row.status) || row.status === target) {
     // Still learn the registrant id and link if we lacked them (e.g. our add timed out).
@@ -43,16 +55,15 @@ async function applyRegistrationEvent(trx: Tx, event: ZoomWebhookEvent): Promise
     }
     return `registration ${row.id}: stays ${row.status}`;
   }
+  if (target === 'approved') {
+    // Through the pipeline's own path, so the student gets the approval notice with the link.
+    await trx.updateTable('zoom_webinar_registrations').set({ status: 'pending', zoom_registrant_id: row.zoom_registrant_id ?? registrant.id, join_url: registrant.join_url ?? row.join_url, updated_at: new Date() }).where('id', '=', row.id).execute();
+    await onApproved(trx, [row.id]);
+    return `registration ${row.id}: ${row.status} → approved`;
+  }
   await trx
     .updateTable('zoom_webinar_registrations')
-    .set({
-      status: target,
-      zoom_registrant_id: row.zoom_registrant_id ?? registrant.id,
-      join_url: registrant.join_url ?? row.join_url,
-      approved_at: target === 'approved' ? (row.approved_at ?? new Date()) : row.approved_at,
-      last_error: null,
-      updated_at: new Date(),
-    })
+    .set({ status: target, zoom_registrant_id: row.zoom_registrant_id ?? registrant.id, join_url: registrant.join_url ?? row.join_url, last_error: null, updated_at: new Date() })
     .where('id', '=', row.id)
     .execute();
   return `registration ${row.id}: ${row.status} → ${target}`;
@@ -84,7 +95,7 @@ export type WebhookProcessor = ReturnType<typeof createWebhookProcessor>;
  * claimed with SKIP LOCKED so several processes can share the work; a failing event is retried
  * on later passes and parked after MAX_ATTEMPTS with its error visible.
  */
-export function createWebhookProcessor({ db, logger }: { db: Db; logger: Logger }) {
+export function createWebhookProcessor({ db, logger, onApproved }: { db: Db; logger: Logger; onApproved: OnApproved }) {
   let running: Promise<number> | undefined;
   let again = false;
 
@@ -105,7 +116,7 @@ export function createWebhookProcessor({ db, logger }: { db: Db; logger: Logger 
         if (!row) return false;
         claimedId = row.id;
         const event = row.payload as unknown as ZoomWebhookEvent;
-        const outcome = event.event in TRANSITIONS ? await applyRegistrationEvent(trx, event) : await applyWebhookOther(trx, event);
+        const outcome = event.event in TRANSITIONS ? await applyRegistrationEvent(trx, event, onApproved) : await applyWebhookOther(trx, event);
         await trx.updateTable('zoom_webhook_events').set({ processed_at: new Date(), outcome, attempts: row.attempts + 1, last_error: null }).where('id', '=', row.id).execute();
         logger.info({ webhookEventId: row.id, event: event.event, outcome }, 'zoom webhook applied');
         return true;
