@@ -13,6 +13,8 @@ export const QUEUES = {
   'notification.retention': { retryLimit: 2, retryDelay: 60, expireInSeconds: 600 },
   /** Registers one student for one webinar in Zoom (data: { registrationId }). */
   'registration.register': { retryLimit: 12, retryDelay: 2, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 },
+  /** Registers up to 30 queued students of a question-free webinar in one batch call (data: { webinarId }). */
+  'registration.batch': { retryLimit: 12, retryDelay: 2, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 },
   /** Approves the paid pending registrants of one webinar, 30 per call (data: { webinarId }). */
   'registration.approve': { retryLimit: 12, retryDelay: 2, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 300 },
   /** Cancels one registration in Zoom after a refund or revocation (data: { registrationId }). */
