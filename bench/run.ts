@@ -4,8 +4,9 @@
  */
 import { benchFoundation } from './foundation.js';
 import { benchNotifications } from './notifications.js';
+import { benchPipeline } from './pipeline.js';
 
-const parts: Record<string, () => Promise<void>> = { foundation: benchFoundation, notifications: benchNotifications };
+const parts: Record<string, () => Promise<void>> = { foundation: benchFoundation, notifications: benchNotifications, pipeline: benchPipeline };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(parts);
 for (const name of chosen) {
   const run = parts[name];
