@@ -142,6 +142,7 @@ export interface ZoomWebinarRegistrationsTable {
   registered_at: Timestamp | null;
   cancel_requested_at: Timestamp | null;
   cancel_reason: string | null;
+  approval_claimed_until: Timestamp | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
