@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { fastifySSE } from '@fastify/sse';
@@ -39,6 +43,39 @@ export interface AppOptions {
   services: Services;
   /** Live inbox fan-out of this process (started by the caller: it holds a LISTEN connection). */
   hub: InboxHub;
+  /**
+   * The built web app (`npm run build` → dist/web). Default: dist/web beside this module's folder,
+   * which is the same directory from src/ (tests) and dist/ (built). `null`, or no index.html
+   * there, serves the API only.
+   */
+  webRoot?: string | null;
+}
+
+/** Path prefixes that belong to the API: never answered with the web app's index.html. */
+const API_PREFIXES = ['/auth', '/students', '/edu_admin', '/zoom', '/docs', '/healthz', '/readyz'];
+
+const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web/', import.meta.url));
+
+/** The web app's pages are addressed like /classes or /admin/receipts: a browser navigating there gets index.html. */
+function wantsWebPage(request: FastifyRequest): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  if (!(request.headers.accept ?? '').includes('text/html')) return false;
+  const path = request.url.split('?')[0] ?? '/';
+  return !API_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+}
+
+/** The page shell: never cached (it names the current hashed assets), and a CSP that allows only our own code. */
+const WEB_PAGE_HEADERS = {
+  'cache-control': 'no-cache',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' blob: data:; frame-src 'self' blob:; object-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+};
+
+function serveWebPage(reply: FastifyReply): FastifyReply {
+  void reply.headers(WEB_PAGE_HEADERS);
+  return reply.sendFile('index.html');
 }
 
 /**
@@ -47,6 +84,8 @@ export interface AppOptions {
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database, services, hub } = options;
+  const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
+  const web = webRoot && existsSync(join(webRoot, 'index.html')) ? webRoot : null;
   const app = Fastify({
     // Fastify's logger type is a narrower view of the same pino instance.
     loggerInstance: services.logger as FastifyBaseLogger,
@@ -61,7 +100,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  registerErrorHandlers(app);
+  registerErrorHandlers(app, web ? { notFoundFallback: (request, reply) => (wantsWebPage(request) ? serveWebPage(reply) : undefined) } : {});
   installValidators(app);
 
   for (const schema of [ErrorSchema, UserSchema, WebinarSchema, PublicWebinarSchema, ClassSchema, CatalogClassSchema, StudentPaymentSchema, AdminPaymentSchema, EnrollmentSchema, NotificationSchema]) {
@@ -115,6 +154,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: '/students' },
   );
+
+  // The web app, after every API route: its files by name (routes made from the built files, so an
+  // unknown path still reaches the not-found handler, which answers pages with index.html).
+  if (web) {
+    await app.register(fastifyStatic, {
+      root: web,
+      wildcard: false,
+      index: false,
+      cacheControl: false,
+      setHeaders: (reply, path) => {
+        if (path.endsWith('.html')) void reply.headers(WEB_PAGE_HEADERS);
+        // Vite names assets by content hash: a name never changes meaning.
+        else void reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'public, max-age=3600');
+      },
+    });
+    app.get('/', { schema: { hide: true } }, (_request, reply) => serveWebPage(reply));
+  }
 
   return app;
 }

@@ -101,7 +101,15 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
   return undefined;
 }
 
-export function registerErrorHandlers(app: FastifyInstance): void {
+export interface ErrorHandlerOptions {
+  /**
+   * Called before the JSON 404 for a request no route matched; answers it instead when it returns
+   * a reply (the web app's index.html for a page address), or lets the JSON 404 go out (undefined).
+   */
+  notFoundFallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
+}
+
+export function registerErrorHandlers(app: FastifyInstance, options: ErrorHandlerOptions = {}): void {
   app.setErrorHandler((error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) => {
     const known = error instanceof AppError ? error : fromFastifyError(error as FastifyError);
     if (!known) {
@@ -122,6 +130,8 @@ export function registerErrorHandlers(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
+    const fallback = options.notFoundFallback?.(request, reply);
+    if (fallback) return fallback;
     const body: ErrorBody = {
       code: 'not_found',
       message: `No route for ${request.method} ${request.url.split('?')[0]}`,

@@ -1,0 +1,19 @@
+import type { Role } from './api/types';
+
+export interface NavItem {
+  to: string;
+  label: string;
+}
+
+/** The header's links per role. Admin pages add themselves here. */
+export const NAV: Record<Role, NavItem[]> = {
+  student: [
+    { to: '/classes', label: 'Classes' },
+    { to: '/my-classes', label: 'My classes' },
+    { to: '/payments', label: 'Payments' },
+  ],
+  admin: [{ to: '/admin/receipts', label: 'Receipts' }],
+};
+
+/** Where each role lands after signing in. */
+export const HOME: Record<Role, string> = { student: '/classes', admin: '/admin/receipts' };

@@ -1,0 +1,9 @@
+import { Page } from '../../components/page';
+
+export function ReceiptsQueuePage() {
+  return (
+    <Page title="Receipts">
+      <p>The receipts queue is coming next.</p>
+    </Page>
+  );
+}

@@ -1,0 +1,93 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { errorMessage } from '../api/client';
+import { useApi } from '../api/context';
+import type { NotificationPreference } from '../api/types';
+import { Page } from '../components/page';
+import { ErrorState, Loading } from '../components/states';
+import { useResource } from '../lib/use-resource';
+
+type Channel = 'in_app' | 'email';
+const CHANNELS: Array<{ key: Channel; label: string }> = [
+  { key: 'in_app', label: 'In the app' },
+  { key: 'email', label: 'Email' },
+];
+
+export function PreferencesPage() {
+  const api = useApi();
+  const prefs = useResource('preferences', (signal) => api.get<{ preferences: NotificationPreference[] }>('/students/notification-preferences/', { signal }));
+  const [saving, setSaving] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  async function toggle(pref: NotificationPreference, channel: Channel, enabled: boolean) {
+    setSaving(`${pref.type}:${channel}`);
+    setMessage(null);
+    try {
+      const answer = await api.put<{ preferences: NotificationPreference[] }>('/students/notification-preferences/', { json: { preferences: [{ type: pref.type, channel, enabled }] } });
+      prefs.setData(() => answer);
+      setMessage({ ok: true, text: `Saved: ${pref.title} — ${channel === 'email' ? 'email' : 'in the app'} ${enabled ? 'on' : 'off'}.` });
+    } catch (err) {
+      setMessage({ ok: false, text: errorMessage(err) });
+    } finally {
+      setSaving(null);
+    }
+  }
+
+  return (
+    <Page title="Notification preferences" actions={<Link to="/notifications">Back to notifications</Link>}>
+      <p className="lead">Choose how you hear about each kind of event. Essential ones — enrollment, your join link and payment outcomes — always reach you in the app.</p>
+      <div className="save-status" role="status" aria-live="polite">
+        {message && <p className={message.ok ? 'text-success' : 'field-error'}>{message.text}</p>}
+      </div>
+      {prefs.error && !prefs.data ? (
+        <ErrorState error={prefs.error} onRetry={prefs.reload} />
+      ) : !prefs.data ? (
+        <Loading />
+      ) : (
+        <div className="table-wrap">
+          <table className="prefs-table">
+            <caption className="visually-hidden">Notification switches per kind and channel</caption>
+            <thead>
+              <tr>
+                <th scope="col">Notification</th>
+                {CHANNELS.map((c) => (
+                  <th scope="col" key={c.key}>
+                    {c.label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {prefs.data.preferences.map((pref) => (
+                <tr key={pref.type}>
+                  <th scope="row">
+                    <span className="pref-title">{pref.title}</span>
+                    {pref.essential && <span className="badge badge-muted">Essential</span>}
+                    <span className="muted small pref-description">{pref.description}</span>
+                  </th>
+                  {CHANNELS.map((c) => {
+                    const sw = pref.channels[c.key];
+                    return (
+                      <td key={c.key}>
+                        <label className="switch">
+                          <input
+                            type="checkbox"
+                            checked={sw.enabled}
+                            disabled={sw.locked || saving !== null}
+                            onChange={(e) => void toggle(pref, c.key, e.target.checked)}
+                            aria-label={`${pref.title}: ${c.label}${sw.locked ? ' (always on)' : ''}`}
+                          />
+                          <span aria-hidden="true">{sw.locked ? '🔒 Always on' : sw.enabled ? 'On' : 'Off'}</span>
+                        </label>
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Page>
+  );
+}
