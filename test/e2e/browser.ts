@@ -55,3 +55,12 @@ export async function receiptPng(browser: Browser, reference: string, amount: st
   await page.close();
   return png;
 }
+
+/** A real one-page PDF receipt, printed by the browser. */
+export async function receiptPdf(browser: Browser, reference: string, amount: string): Promise<Buffer> {
+  const page = await browser.newPage();
+  await page.setContent(`<body style="font:16px sans-serif"><h2>First Example Bank</h2><p>Transfer to: EduConnect School</p><p>Reference: <b>${reference}</b></p><p>Amount: <b>${amount}</b></p></body>`);
+  const pdf = await page.pdf({ width: '420px', height: '300px' });
+  await page.close();
+  return pdf;
+}

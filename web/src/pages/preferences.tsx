@@ -19,15 +19,23 @@ export function PreferencesPage() {
   const [saving, setSaving] = useState<string | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
+  const setSwitch = (type: string, channel: Channel, enabled: boolean) =>
+    prefs.setData((data) => ({
+      preferences: data.preferences.map((p) => (p.type === type ? { ...p, channels: { ...p.channels, [channel]: { ...p.channels[channel], enabled } } } : p)),
+    }));
+
+  /** The switch moves at once; the server's answer confirms it, or it moves back with the server's message. */
   async function toggle(pref: NotificationPreference, channel: Channel, enabled: boolean) {
     setSaving(`${pref.type}:${channel}`);
     setMessage(null);
+    setSwitch(pref.type, channel, enabled);
     try {
       const answer = await api.put<{ preferences: NotificationPreference[] }>('/students/notification-preferences/', { json: { preferences: [{ type: pref.type, channel, enabled }] } });
       prefs.setData(() => answer);
       setMessage({ ok: true, text: `Saved: ${pref.title} — ${channel === 'email' ? 'email' : 'in the app'} ${enabled ? 'on' : 'off'}.` });
     } catch (err) {
-      setMessage({ ok: false, text: errorMessage(err) });
+      setSwitch(pref.type, channel, !enabled);
+      setMessage({ ok: false, text: `Not saved: ${errorMessage(err)}` });
     } finally {
       setSaving(null);
     }
@@ -73,7 +81,7 @@ export function PreferencesPage() {
                           <input
                             type="checkbox"
                             checked={sw.enabled}
-                            disabled={sw.locked || saving !== null}
+                            disabled={sw.locked || saving === `${pref.type}:${c.key}`}
                             onChange={(e) => void toggle(pref, c.key, e.target.checked)}
                             aria-label={`${pref.title}: ${c.label}${sw.locked ? ' (always on)' : ''}`}
                           />
