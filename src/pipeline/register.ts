@@ -5,7 +5,7 @@ import { nextUtcMidnight, ZoomApiError } from '../zoom/errors.js';
 import { buildRegistrant, effectiveMapping, listQuestions } from '../zoom/questions.js';
 import { readiness } from '../webinars/presenter.js';
 import type { Outcomes } from './outcomes.js';
-import { budgetLeft, loadRegistration, spendBudget, type LoadedRegistration } from './registrations.js';
+import { budgetLeft, loadRegistration, spendBudget, utcDay, type LoadedRegistration } from './registrations.js';
 
 export type RegisterOutcome = 'registered' | 'found' | 'deferred' | 'failed' | 'not-queued' | 'cancelled' | 'missing';
 
@@ -78,6 +78,8 @@ export function createRegistrar(deps: { db: Db; zoom: ZoomClient; outcomes: Outc
       return 'failed';
     }
 
+    // Set once this run's add is counted against today's budget (the UTC day it was counted on).
+    let addCountedOn: string | undefined;
     try {
       // A webhook may have told us of the registrant before our own answer was processed.
       if (r.zoom_registrant_id && r.join_url) {
@@ -98,7 +100,9 @@ export function createRegistrar(deps: { db: Db; zoom: ZoomClient; outcomes: Outc
       }
       // Recorded before the request leaves, so a crash after sending still counts it.
       await db.updateTable('zoom_webinar_registrations').set((eb) => ({ add_attempted_at: now(), attempts: eb('attempts', '+', 1), updated_at: now() })).where('id', '=', r.id).execute();
-      await spendBudget(db, [r.id], 'add', now());
+      const sentAt = now();
+      await spendBudget(db, [r.id], 'add', sentAt);
+      addCountedOn = utcDay(sentAt);
       const occurrences = webinar.webinar_type === 9 && webinar.registration_type === 3 ? (webinar.occurrences as Array<{ occurrence_id: string }>).map((o) => o.occurrence_id) : undefined;
       const created = await zoom.addRegistrant(webinar.zoom_webinar_id, input, occurrences);
       const status = created.status === 'approved' || webinar.approval_type === 0 ? 'approved' : 'pending';
@@ -106,6 +110,18 @@ export function createRegistrar(deps: { db: Db; zoom: ZoomClient; outcomes: Outc
       return 'registered';
     } catch (error) {
       if (!(error instanceof ZoomApiError)) throw error;
+      if (addCountedOn && error.status === 429 && error.retry.kind === 'soon') {
+        // A per-second 429 is refused at Zoom's gate: nothing was added and nothing counted toward
+        // the registrant's 3 adds a day. Give the unit back and forget this attempt (an earlier
+        // unknown one stays), or a busy Zoom would defer the student to the next day.
+        await db
+          .updateTable('zoom_webinar_registrations')
+          .set((eb) => ({ add_requests: eb('add_requests', '-', 1), add_attempted_at: r.add_attempted_at, updated_at: now() }))
+          .where('id', '=', r.id)
+          .where('add_requests_day', '=', addCountedOn)
+          .where('add_requests', '>', 0)
+          .execute();
+      }
       if (error.retry.kind === 'never') {
         await outcomes.failed(r.id, failureCode(error), `Zoom refused: ${error.zoomMessage}`);
         return 'failed';

@@ -79,10 +79,10 @@ export function createReversal(deps: { db: Db; jobs: JobQueue; zoom: ZoomClient;
   /** The cancel job: deny a pending or cancel an approved registrant in Zoom, then tell the student. */
   async function cancel(registrationId: number, attempt: { final: boolean }): Promise<string> {
     const r = await db.selectFrom('zoom_webinar_registrations as r').innerJoin('webinars as w', 'w.id', 'r.webinar_id').selectAll('r').select(['w.zoom_webinar_id', 'w.topic']).where('r.id', '=', registrationId).executeTakeFirst();
-    if (!r || !r.cancel_requested_at || r.status === 'cancelled') return 'nothing-to-do';
+    if (!r || !r.cancel_requested_at) return 'nothing-to-do';
     try {
       let registrantId = r.zoom_registrant_id;
-      if (!registrantId && r.add_attempted_at) {
+      if (!registrantId && r.add_attempted_at && r.status !== 'cancelled') {
         // The add's outcome was never heard: find the registrant Zoom may have, to cancel it too.
         const all = [...(await zoom.listRegistrants(r.zoom_webinar_id, 'pending')), ...(await zoom.listRegistrants(r.zoom_webinar_id, 'approved'))];
         registrantId = all.find((x) => x.email.toLowerCase() === r.email.toLowerCase())?.id ?? null;
@@ -112,8 +112,9 @@ export function createReversal(deps: { db: Db; jobs: JobQueue; zoom: ZoomClient;
       deps.logger.warn({ registrationId: r.id, err: error }, 'zoom cancel failed; marking cancelled');
     }
     await db.transaction().execute(async (trx) => {
-      const row = await trx.updateTable('zoom_webinar_registrations').set({ status: 'cancelled', updated_at: now() }).where('id', '=', r.id).where('status', '!=', 'cancelled').returning('id').executeTakeFirst();
-      if (!row) return;
+      await trx.updateTable('zoom_webinar_registrations').set({ status: 'cancelled', updated_at: now() }).where('id', '=', r.id).where('status', '!=', 'cancelled').execute();
+      // Zoom's webhook of this very cancellation may have marked the row first (it often overtakes
+      // the answer): the student is told either way, once per cancel request (the key).
       await notifier.notify(trx, {
         userId: r.student_id,
         type: 'registration_cancelled',
