@@ -99,3 +99,21 @@ export async function paidReceipt(ctx: TestContext, student: TestUser, options: 
   if (res.statusCode !== 201) throw new Error(`submitReceipt: ${res.statusCode} ${res.body}`);
   return res.json<{ id: number }>().id;
 }
+
+/**
+ * Many students at once, for load tests: one insert instead of an argon2 hash each (they never
+ * sign in with a password; each gets an access token).
+ */
+export async function createStudents(ctx: TestContext, count: number): Promise<TestUser[]> {
+  const rows = Array.from({ length: count }, () => {
+    const username = unique('student');
+    return { username, email: `${username}@example.test`, first_name: 'Test', last_name: 'student', role: 'student' as const, password_hash: 'no-password-sign-in' };
+  });
+  const users = await ctx.database.db.insertInto('users').values(rows).returning(['id', 'username', 'email']).execute();
+  return Promise.all(
+    users.map(async (u) => {
+      const token = await ctx.services.tokens.issue(u.id, 'student', 'access');
+      return { ...u, password: '', token, auth: { authorization: `Bearer ${token}` } };
+    }),
+  );
+}
