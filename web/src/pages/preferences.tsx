@@ -85,7 +85,14 @@ export function PreferencesPage() {
                             onChange={(e) => void toggle(pref, c.key, e.target.checked)}
                             aria-label={`${pref.title}: ${c.label}${sw.locked ? ' (always on)' : ''}`}
                           />
-                          <span aria-hidden="true">{sw.locked ? '🔒 Always on' : sw.enabled ? 'On' : 'Off'}</span>
+                          <span aria-hidden="true" className="switch-text">
+                            {sw.locked && (
+                              <svg viewBox="0 0 16 16" width="14" height="14" focusable="false">
+                                <path fill="currentColor" d="M5 7V5a3 3 0 0 1 6 0v2h.5A1.5 1.5 0 0 1 13 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-7A1.5 1.5 0 0 1 3 13.5v-5A1.5 1.5 0 0 1 4.5 7H5Zm1.5 0h3V5a1.5 1.5 0 0 0-3 0v2Z" />
+                              </svg>
+                            )}
+                            {sw.locked ? 'Always on' : sw.enabled ? 'On' : 'Off'}
+                          </span>
                         </label>
                       </td>
                     );
