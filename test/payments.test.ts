@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from './support/context.js';
 import { createAdmin, createClass, createStudent, files, paidReceipt, submitReceipt, type TestUser } from './support/factories.js';
+import { formatSizeLimit } from '../src/payments/receipt-store.js';
 
 let ctx: TestContext;
 let admin: TestUser;
@@ -103,6 +104,14 @@ describe('submitting a receipt', () => {
     expect(await countRows('receipt_payments')).toBe(before.payments);
     expect(await countRows('receipt_payment_classes')).toBe(before.links);
     expect((await storedFiles()).length).toBe(before.files);
+  });
+
+  it('says the size limit in KB below 1 MB', async () => {
+    const student = await createStudent(ctx);
+    const res = await submitReceipt(ctx, student, { classIds: [algebra.id], file: { data: Buffer.concat([files.png, Buffer.alloc(70 * 1024)]), filename: 'big.png', contentType: 'image/png' } });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ message: 'The receipt is larger than 64 KB', details: [{ field: 'file', message: 'must be at most 64 KB' }] });
+    expect([1000, 64 * 1024, 1024 * 1024, 1.5 * 1024 * 1024, 10 * 1024 * 1024].map(formatSizeLimit)).toEqual(['1000 bytes', '64 KB', '1 MB', '1.5 MB', '10 MB']);
   });
 
   it('refuses JSON instead of a form', async () => {

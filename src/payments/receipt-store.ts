@@ -27,9 +27,17 @@ export type ReceiptStore = ReturnType<typeof createReceiptStore>;
 
 class TooLarge extends Error {}
 
+/** A size limit as people read it: "64 KB" below 1 MB (never "0 MB"), "10 MB" or "1.5 MB" from there. */
+export function formatSizeLimit(bytes: number): string {
+  const mb = 1024 * 1024;
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < mb) return `${Math.floor(bytes / 1024)} KB`;
+  return `${Math.floor((bytes / mb) * 10) / 10} MB`;
+}
+
 export function createReceiptStore(options: { dir: string; maxBytes: number }) {
   const tmpDir = join(options.dir, 'tmp');
-  const maxMb = (options.maxBytes / (1024 * 1024)).toFixed(0);
+  const limit = formatSizeLimit(options.maxBytes);
 
   const absolute = (relative: string) => {
     const path = normalize(join(options.dir, relative));
@@ -75,7 +83,7 @@ export function createReceiptStore(options: { dir: string; maxBytes: number }) {
       if (error instanceof TooLarge || (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
         // Drain the rest so the client gets our answer rather than a reset connection.
         stream.resume();
-        throw new AppError('payload_too_large', `The receipt is larger than ${maxMb} MB`, [{ field: 'file', message: `must be at most ${maxMb} MB` }]);
+        throw new AppError('payload_too_large', `The receipt is larger than ${limit}`, [{ field: 'file', message: `must be at most ${limit}` }]);
       }
       throw error;
     }
