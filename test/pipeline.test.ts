@@ -81,6 +81,24 @@ describe('verify → enroll → register → approve → notify', () => {
     await waitFor(async () => (await notificationsOf(student)).length === 3);
   });
 
+  it('registers a question-free webinar 30 at a time with batch auto-approve: no adds, no status calls', async () => {
+    const { cls, zoomWebinar, webinar } = await classWithWebinar({ topic: 'Open lecture', approval_type: 1, start_time: future(3) });
+    const students = await Promise.all(Array.from({ length: 35 }, () => createStudent(ctx)));
+    const before = ctx.zoom.requestLog().length;
+    await Promise.all(students.map((s) => payAndVerify(s, cls.id)));
+    await waitFor(async () => (await registrationsOf(webinar.id)).filter((r) => r.status === 'approved').length === 35, { timeoutMs: 20_000, what: '35 approvals' });
+    const writes = ctx.zoom.requestLog().slice(before).filter((e) => e.method !== 'GET');
+    const batches = writes.filter((e) => e.path.endsWith('/batch_registrants'));
+    expect(batches.length).toBeGreaterThanOrEqual(2);
+    expect(batches.length).toBeLessThanOrEqual(4);
+    expect(writes.filter((e) => e.path.endsWith('/registrants') || e.path.endsWith('/status'))).toEqual([]);
+    expect(ctx.zoom.registrants(String(zoomWebinar.id)).filter((r) => r.status === 'approved')).toHaveLength(35);
+    for (const s of students.slice(0, 3)) {
+      await waitFor(async () => (await notificationsOf(s)).length === 3);
+      expect((await notificationsOf(s)).map((n) => n.type).sort()).toEqual(['class_enrollment', 'webinar_approval', 'webinar_registration']);
+    }
+  });
+
   it('registers for the occurrences of a recurring webinar', async () => {
     const { cls, zoomWebinar, webinar } = await classWithWebinar({ topic: 'Weekly', type: 9, registration_type: 3, approval_type: 1, start_time: future(2) });
     const student = await createStudent(ctx);

@@ -38,6 +38,11 @@ export async function startWorkers(runtime: Runtime): Promise<void> {
     { includeMetadata: true, localConcurrency: 2, batchSize: 16 },
   );
   await jobs.work<{ webinarId: number }>(
+    'registration.batch',
+    async (job) => void (await pipeline.batch.run(job.data.webinarId, { final: finalAttempt('registration.batch', job.retryCount) })),
+    { includeMetadata: true, localConcurrency: 2 },
+  );
+  await jobs.work<{ webinarId: number }>(
     'registration.approve',
     async (job) => void (await pipeline.approver.run(job.data.webinarId, { final: finalAttempt('registration.approve', job.retryCount) })),
     { includeMetadata: true, localConcurrency: 2 },

@@ -7,7 +7,7 @@ import { ZoomApiError } from '../zoom/errors.js';
 import { listQuestions } from '../zoom/questions.js';
 import { MAX_REGISTRANTS_PER_CALL } from '../zoom/types.js';
 import type { Outcomes } from './outcomes.js';
-import { budgetLeft, spendBudget } from './registrations.js';
+import { budgetLeft, enrollmentRank, spendBudget } from './registrations.js';
 
 /**
  * Batch registration (FACTS §2.2) sends only names and emails, 30 per HEAVY call, and with
@@ -49,7 +49,15 @@ export function createBatchRegistrar(deps: { db: Db; zoom: ZoomClient; jobs: Job
       .orderBy('r.id')
       .limit(MAX_REGISTRANTS_PER_CALL)
       .execute();
-    const batch = queued.filter((r) => budgetLeft(r, 'add', now()) > 0);
+    // The same seat check as the single path: past the class's capacity, the registration fails.
+    const cls = await db.selectFrom('classes').select(['id', 'title', 'capacity']).where('id', '=', webinar.class_id).executeTakeFirstOrThrow();
+    const seated: typeof queued = [];
+    for (const r of queued) {
+      if (cls.capacity !== null && (await enrollmentRank(db, cls.id, r.enrollment_id ?? 0)) > cls.capacity) {
+        await outcomes.failed(r.id, 'class_full', `the class "${cls.title}" is at its capacity of ${cls.capacity}`);
+      } else seated.push(r);
+    }
+    const batch = seated.filter((r) => budgetLeft(r, 'add', now()) > 0);
     if (batch.length === 0) return 0;
     const ids = batch.map((r) => r.id);
     await db.updateTable('zoom_webinar_registrations').set((eb) => ({ add_attempted_at: now(), attempts: eb('attempts', '+', 1), updated_at: now() })).where('id', 'in', ids).execute();
@@ -83,10 +91,12 @@ export function createBatchRegistrar(deps: { db: Db; zoom: ZoomClient; jobs: Job
       deps.logger.warn({ webinarId, err: error, attempt }, 'batch registration outcome unknown; registrants will be looked up one by one');
       return 0;
     }
-    const left = queued.length - batch.length;
+    const left = seated.length - batch.length;
     if (queued.length === MAX_REGISTRANTS_PER_CALL || left > 0) await db.transaction().execute((trx) => schedule(trx, webinarId));
     return left;
   }
 
   return { run, schedule };
 }
+
+export type BatchRegistrar = ReturnType<typeof createBatchRegistrar>;

@@ -7,6 +7,7 @@ import type { Notifier } from '../notifications/notifier.js';
 import type { PaymentHooks } from '../payments/service.js';
 import type { ZoomClient } from '../zoom/client.js';
 import { createApprover } from './approve.js';
+import { createBatchRegistrar } from './batch.js';
 import { createOutcomes } from './outcomes.js';
 import { createReconciler } from './reconcile.js';
 import { createRegistrar } from './register.js';
@@ -29,7 +30,8 @@ export interface PipelineDeps {
 export function createPipeline(deps: PipelineDeps) {
   const full = { ...deps, now: deps.now ?? (() => new Date()) };
   const outcomes = createOutcomes(full);
-  const registrar = createRegistrar({ ...full, outcomes });
+  const batch = createBatchRegistrar({ ...full, outcomes });
+  const registrar = createRegistrar({ ...full, outcomes, batch });
   const approver = createApprover({ ...full, outcomes });
   const reversal = createReversal({ ...full, outcomes });
   const reconciler = createReconciler({ ...full, outcomes });
@@ -64,7 +66,7 @@ export function createPipeline(deps: PipelineDeps) {
     });
   }
 
-  return { outcomes, registrar, approver, reversal, reconciler, paymentHooks, onWebinarLinked, retry };
+  return { outcomes, registrar, batch, approver, reversal, reconciler, paymentHooks, onWebinarLinked, retry };
 }
 
 export type Pipeline = ReturnType<typeof createPipeline>;

@@ -4,10 +4,11 @@ import type { ZoomClient } from '../zoom/client.js';
 import { nextUtcMidnight, ZoomApiError } from '../zoom/errors.js';
 import { buildRegistrant, effectiveMapping, listQuestions } from '../zoom/questions.js';
 import { readiness } from '../webinars/presenter.js';
+import { batchEligible, type BatchRegistrar } from './batch.js';
 import type { Outcomes } from './outcomes.js';
-import { budgetLeft, loadRegistration, spendBudget, utcDay, type LoadedRegistration } from './registrations.js';
+import { budgetLeft, enrollmentRank, loadRegistration, spendBudget, utcDay, type LoadedRegistration } from './registrations.js';
 
-export type RegisterOutcome = 'registered' | 'found' | 'deferred' | 'failed' | 'not-queued' | 'cancelled' | 'missing';
+export type RegisterOutcome = 'registered' | 'found' | 'batched' | 'deferred' | 'failed' | 'not-queued' | 'cancelled' | 'missing';
 
 /** Zoom codes that mean "full", so the student and admin hear the real reason (FACTS §2.10, §7 #7). */
 const CAPACITY_CODES = new Set([3035, 3043]);
@@ -20,7 +21,7 @@ const failureCode = (e: ZoomApiError) =>
  * adding again when an earlier outcome is unknown, keeps to 3 adds per registrant per UTC day,
  * defers to the next day rather than looping on a daily 429, and ends in a visible `failed`.
  */
-export function createRegistrar(deps: { db: Db; zoom: ZoomClient; outcomes: Outcomes; logger: Logger; now: () => Date }) {
+export function createRegistrar(deps: { db: Db; zoom: ZoomClient; outcomes: Outcomes; logger: Logger; now: () => Date; batch: BatchRegistrar }) {
   const { db, zoom, outcomes, now } = deps;
 
   /** The registrant Zoom already has for this email, if any (pending or approved; all pages). */
@@ -30,17 +31,6 @@ export function createRegistrar(deps: { db: Db; zoom: ZoomClient; outcomes: Outc
       if (found) return { registrantId: found.id, joinUrl: found.join_url, status };
     }
     return undefined;
-  }
-
-  async function classRank(r: LoadedRegistration): Promise<number> {
-    const row = await db
-      .selectFrom('enrollments')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('class_id', '=', r.class_id)
-      .where('status', '=', 'active')
-      .where('id', '<=', r.enrollment_row_id ?? 0)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
   }
 
   async function run(registrationId: number, attempt: { final: boolean }): Promise<RegisterOutcome> {
@@ -59,7 +49,7 @@ export function createRegistrar(deps: { db: Db; zoom: ZoomClient; outcomes: Outc
       await outcomes.failed(r.id, 'webinar_not_ready', ready.problems.join(' '));
       return 'failed';
     }
-    if (r.class_capacity !== null && (await classRank(r)) > r.class_capacity) {
+    if (r.class_capacity !== null && (await enrollmentRank(db, r.class_id, r.enrollment_row_id ?? 0)) > r.class_capacity) {
       await outcomes.failed(r.id, 'class_full', `the class "${r.class_title}" is at its capacity of ${r.class_capacity}`);
       return 'failed';
     }
@@ -76,6 +66,13 @@ export function createRegistrar(deps: { db: Db; zoom: ZoomClient; outcomes: Outc
     if (missing.length) {
       await outcomes.failed(r.id, 'answer_missing', `no answer for the required question(s) ${missing.map((m) => `"${m}"`).join(', ')} for this student`);
       return 'failed';
+    }
+
+    // A scheduled webinar that asks nothing required: students go to Zoom 30 at a time, approved
+    // in the same call (batch.ts). A student whose batch outcome was lost comes back here.
+    if (batchEligible(webinar) && !r.add_attempted_at && !r.zoom_registrant_id) {
+      await db.transaction().execute((trx) => deps.batch.schedule(trx, webinar.id));
+      return 'batched';
     }
 
     // Set once this run's add is counted against today's budget (the UTC day it was counted on).

@@ -84,3 +84,15 @@ export async function loadRegistration(db: Queryable, id: number) {
 }
 
 export type LoadedRegistration = NonNullable<Awaited<ReturnType<typeof loadRegistration>>>;
+
+/** A student's place among the class's active enrollments (1 = first): past the capacity, no seat. */
+export async function enrollmentRank(db: Queryable, classId: number, enrollmentId: number): Promise<number> {
+  const row = await db
+    .selectFrom('enrollments')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('class_id', '=', classId)
+    .where('status', '=', 'active')
+    .where('id', '<=', enrollmentId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
