@@ -35,6 +35,7 @@ import { NotificationSchema } from './notifications/inbox.js';
 import type { InboxHub } from './notifications/realtime.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { adminPipelineRoutes } from './pipeline/admin-routes.js';
+import { adminReportRoutes } from './reports/admin-routes.js';
 import { zoomWebhookRoutes } from './zoom/webhooks/routes.js';
 
 export interface AppOptions {
@@ -136,6 +137,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await admin.register(adminWebinarRoutes, { webinars: services.webinars });
       await admin.register(adminPipelineRoutes, { config, db, pipeline: services.pipeline, zoom: services.zoom });
       await admin.register(adminNotificationRoutes, { config, broadcasts: services.broadcasts, deliveries: services.deliveries });
+      await admin.register(adminReportRoutes, { db });
     },
     { prefix: '/edu_admin' },
   );
