@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
 import type { ApiClient } from './api/client';
 import { ApiProvider } from './api/context';
@@ -9,7 +9,13 @@ import { Page } from './components/page';
 import { ErrorState, Loading } from './components/states';
 import { LiveInboxProvider } from './live/live-inbox';
 import { HOME } from './nav';
+import { AnnouncementsPage } from './pages/admin/announcements';
+import { AdminClassPage } from './pages/admin/class';
+import { AdminClassesPage } from './pages/admin/classes';
+import { EmailLogPage } from './pages/admin/email-log';
 import { ReceiptsQueuePage } from './pages/admin/receipts';
+import { RegistrationsPage } from './pages/admin/registrations';
+import { AdminWebinarPage } from './pages/admin/webinar';
 import { ClassesPage } from './pages/classes';
 import { MyClassesPage } from './pages/my-classes';
 import { NotificationsPage } from './pages/notifications';
@@ -18,6 +24,23 @@ import { PaymentsPage } from './pages/payments';
 import { PreferencesPage } from './pages/preferences';
 import { SignInPage } from './pages/sign-in';
 import { SignUpPage } from './pages/sign-up';
+
+/** The reports page brings the charting library: loaded only when an admin opens it. */
+const ReportsPage = lazy(() => import('./pages/admin/reports').then((m) => ({ default: m.ReportsPage })));
+
+function LazyPage({ children, title }: { children: ReactNode; title: string }) {
+  return (
+    <Suspense
+      fallback={
+        <Page title={title}>
+          <Loading label={`Loading ${title.toLowerCase()}…`} />
+        </Page>
+      }
+    >
+      {children}
+    </Suspense>
+  );
+}
 
 function Starting() {
   return (
@@ -113,6 +136,20 @@ export function AppRoutes() {
         <Route path="admin" element={<RoleOnly role="admin" />}>
           <Route index element={<Navigate to="receipts" replace />} />
           <Route path="receipts" element={<ReceiptsQueuePage />} />
+          <Route path="classes" element={<AdminClassesPage />} />
+          <Route path="classes/:id" element={<AdminClassPage />} />
+          <Route path="webinars/:id" element={<AdminWebinarPage />} />
+          <Route path="registrations" element={<RegistrationsPage />} />
+          <Route
+            path="reports"
+            element={
+              <LazyPage title="Reports">
+                <ReportsPage />
+              </LazyPage>
+            }
+          />
+          <Route path="announcements" element={<AnnouncementsPage />} />
+          <Route path="email-log" element={<EmailLogPage />} />
         </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -12,7 +12,14 @@ export const NAV: Record<Role, NavItem[]> = {
     { to: '/my-classes', label: 'My classes' },
     { to: '/payments', label: 'Payments' },
   ],
-  admin: [{ to: '/admin/receipts', label: 'Receipts' }],
+  admin: [
+    { to: '/admin/receipts', label: 'Receipts' },
+    { to: '/admin/classes', label: 'Classes' },
+    { to: '/admin/registrations', label: 'Registrations' },
+    { to: '/admin/reports', label: 'Reports' },
+    { to: '/admin/announcements', label: 'Announcements' },
+    { to: '/admin/email-log', label: 'Email log' },
+  ],
 };
 
 /** Where each role lands after signing in. */

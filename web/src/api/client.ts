@@ -137,6 +137,10 @@ export class ApiClient {
     return this.request<T>('PUT', path, options);
   }
 
+  patch<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>('PATCH', path, options);
+  }
+
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const response = await this.send(method, path, options);
     if (response.status === 204) return undefined as T;

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type
 import { useSearchParams } from 'react-router';
 import { errorMessage } from '../../api/client';
 import { useApi } from '../../api/context';
-import type { AdminPayment, Page as ApiPage, PaymentStatus, VerifyResult } from '../../api/types';
+import type { AdminPayment, Page as ApiPage, PaymentStatus, RefundResult, VerifyResult } from '../../api/types';
 import { Page } from '../../components/page';
 import { EmptyState, ErrorState, Loading } from '../../components/states';
 import { RelativeTime } from '../../components/time';
@@ -31,6 +31,84 @@ export function describeVerify(result: VerifyResult): string {
   if (present.length) parts.push(`Already enrolled in ${present.join(', ')}.`);
   if (!created.length && !present.length) parts.push('No enrollment was needed.');
   return parts.join(' ');
+}
+
+/** What a refund did: enrollments revoked (their Zoom registrations cancelled), or kept through another payment. */
+export function describeRefund(result: RefundResult, username: string): string {
+  const parts = [`Refunded payment #${result.payment_id}.`];
+  const revoked = result.enrollments_revoked.length;
+  const kept = result.enrollments_kept.length;
+  if (revoked) parts.push(`${revoked === 1 ? 'One enrollment' : `${revoked} enrollments`} of ${username} revoked; their Zoom registrations are being cancelled and ${username} is told.`);
+  if (kept) parts.push(`${kept === 1 ? 'One enrollment stays' : `${kept} enrollments stay`}: paid through another verified payment.`);
+  if (!revoked && !kept) parts.push('No enrollment depended on it.');
+  return parts.join(' ');
+}
+
+/** Refunding is not undone: the reason is asked first, then confirmed with a second button. */
+function RefundForm({ busy, onRefund }: { busy: boolean; onRefund: (reason: string) => void }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (open) input.current?.focus();
+  }, [open]);
+  if (!open)
+    return (
+      <div className="review-actions">
+        <button ref={opener} type="button" className="button secondary" onClick={() => setOpen(true)} disabled={busy}>
+          Refund…
+        </button>
+        <p className="small muted">Refunding revokes the enrollments it paid for and cancels their Zoom registrations.</p>
+      </div>
+    );
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!reason.trim()) {
+      setError('Write the reason: the student sees it.');
+      input.current?.focus();
+      return;
+    }
+    setError(null);
+    onRefund(reason.trim());
+  }
+  return (
+    <form onSubmit={submit} className="review-actions reject-form" noValidate>
+      <div className={`field${error ? ' field-invalid' : ''}`}>
+        <label htmlFor="refund-reason">Reason for the refund (the student sees it)</label>
+        <input
+          ref={input}
+          id="refund-reason"
+          value={reason}
+          maxLength={1000}
+          onChange={(e) => setReason(e.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'refund-reason-error' : undefined}
+          placeholder="e.g. The class was cancelled"
+        />
+        {error && (
+          <p id="refund-reason-error" className="field-error">
+            {error}
+          </p>
+        )}
+      </div>
+      <button type="submit" className="button danger" disabled={busy}>
+        Refund
+      </button>
+      <button
+        type="button"
+        className="button secondary"
+        onClick={() => {
+          setOpen(false);
+          setTimeout(() => opener.current?.focus());
+        }}
+        disabled={busy}
+      >
+        Cancel
+      </button>
+    </form>
+  );
 }
 
 /** The receipt file, fetched with the admin's session and shown inline (image) or embedded (PDF). */
@@ -76,12 +154,14 @@ function PaymentDetail({
   busy,
   onVerify,
   onReject,
+  onRefund,
   reasonRef,
 }: {
   payment: AdminPayment;
   busy: boolean;
   onVerify: () => void;
   onReject: (reason: string) => void;
+  onRefund: (reason: string) => void;
   reasonRef: RefObject<HTMLInputElement | null>;
 }) {
   const [reason, setReason] = useState('');
@@ -166,6 +246,7 @@ function PaymentDetail({
           </form>
         </div>
       ) : (
+        <>
         <p className="small">
           {payment.status === 'rejected' ? 'Rejected' : payment.status === 'verified' ? 'Verified' : 'Refunded'}
           {payment.reviewed_by && ` by ${payment.reviewed_by.username}`}
@@ -177,6 +258,8 @@ function PaymentDetail({
             </>
           )}
         </p>
+        {payment.status === 'verified' && <RefundForm busy={busy} onRefund={onRefund} />}
+        </>
       )}
     </section>
   );
@@ -230,11 +313,13 @@ export function ReceiptsQueuePage() {
   const settle = useCallback(
     (updated: AdminPayment) => {
       const position = payments.findIndex((p) => p.id === updated.id);
+      // It leaves a filtered list whose status it no longer has (pending → verified, verified → refunded).
+      const leaves = status !== 'all' && updated.status !== status;
       setData((page) => {
-        const results = status === 'pending' ? page.results.filter((p) => p.id !== updated.id) : page.results.map((p) => (p.id === updated.id ? updated : p));
-        return { ...page, results, count: status === 'pending' ? Math.max(0, page.count - 1) : page.count };
+        const results = leaves ? page.results.filter((p) => p.id !== updated.id) : page.results.map((p) => (p.id === updated.id ? updated : p));
+        return { ...page, results, count: leaves ? Math.max(0, page.count - 1) : page.count };
       });
-      if (status === 'pending') {
+      if (leaves) {
         const rest = payments.filter((p) => p.id !== updated.id);
         const next = rest[Math.min(position, rest.length - 1)];
         setSelectedId(next?.id ?? null);
@@ -270,6 +355,24 @@ export function ReceiptsQueuePage() {
         settle(payment);
       } catch (err) {
         setOutcome({ ok: false, text: `Payment #${selected.id} was not rejected: ${errorMessage(err)}` });
+      } finally {
+        setBusy(false);
+      }
+    },
+    [api, busy, selected, settle],
+  );
+
+  const refund = useCallback(
+    async (reason: string) => {
+      if (!selected || busy) return;
+      setBusy(true);
+      setOutcome(null);
+      try {
+        const result = await api.post<RefundResult>(`/edu_admin/receipt-payments/${selected.id}/refund/`, { json: { reason } });
+        setOutcome({ ok: true, text: describeRefund(result, selected.student.username) });
+        settle(await api.get<AdminPayment>(`/edu_admin/receipt-payments/${selected.id}/`));
+      } catch (err) {
+        setOutcome({ ok: false, text: `Payment #${selected.id} was not refunded: ${errorMessage(err)}` });
       } finally {
         setBusy(false);
       }
@@ -353,7 +456,7 @@ export function ReceiptsQueuePage() {
               </li>
             ))}
           </ul>
-          {selected && <PaymentDetail key={selected.id} payment={selected} busy={busy} onVerify={() => void verify()} onReject={(reason) => void reject(reason)} reasonRef={reasonRef} />}
+          {selected && <PaymentDetail key={selected.id} payment={selected} busy={busy} onVerify={() => void verify()} onReject={(reason) => void reject(reason)} onRefund={(reason) => void refund(reason)} reasonRef={reasonRef} />}
         </div>
       )}
       {list.data && list.data.count > payments.length && <p className="muted small">Showing the first {payments.length} of {list.data.count}.</p>}
