@@ -74,7 +74,7 @@ function RefundForm({ busy, onRefund }: { busy: boolean; onRefund: (reason: stri
     onRefund(reason.trim());
   }
   return (
-    <form onSubmit={submit} className="review-actions reject-form" noValidate>
+    <form onSubmit={submit} className="review-actions refund-form" noValidate>
       <div className={`field${error ? ' field-invalid' : ''}`}>
         <label htmlFor="refund-reason">Reason for the refund (the student sees it)</label>
         <input
@@ -82,7 +82,10 @@ function RefundForm({ busy, onRefund }: { busy: boolean; onRefund: (reason: stri
           id="refund-reason"
           value={reason}
           maxLength={1000}
-          onChange={(e) => setReason(e.target.value)}
+          onChange={(e) => {
+            setReason(e.target.value);
+            if (e.target.value.trim()) setError(null);
+          }}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? 'refund-reason-error' : undefined}
           placeholder="e.g. The class was cancelled"

@@ -167,13 +167,22 @@ export function RegistrationsPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only the typed text starts a search
   }, [search]);
 
+  // The address as it is now: a search typed before a newer filter choice must not undo that choice
+  // when its (debounced) turn comes.
+  const latestParams = useRef(params);
+  useEffect(() => {
+    latestParams.current = params;
+  }, [params]);
+
+  /** Changes some filters, keeping the others. */
   function setFilter(change: Partial<Record<'status' | 'webinar' | 'q' | 'page', string>>) {
-    const next = new URLSearchParams(params);
+    const next = new URLSearchParams(latestParams.current);
     for (const [key, value] of Object.entries(change)) {
       if (value) next.set(key, value);
       else next.delete(key);
     }
     if (!('page' in change)) next.delete('page');
+    latestParams.current = next;
     setParams(next, { replace: true });
   }
 
@@ -259,7 +268,7 @@ export function RegistrationsPage() {
       <OutcomeMessage outcome={outcome} />
       {report && <ApprovalReport title={report.title} answer={report.answer} />}
 
-      <section aria-labelledby="pipeline-title" className="stack">
+      <section aria-labelledby="pipeline-title" className="stack page-section">
         <div className="section-head">
           <h2 id="pipeline-title">Upcoming webinars</h2>
           <p className="muted small" aria-live="off">
@@ -296,7 +305,7 @@ export function RegistrationsPage() {
         {board.error && board.data ? <p className="field-error">Could not refresh: {errorMessage(board.error)}</p> : null}
       </section>
 
-      <section aria-labelledby="list-title" className="stack">
+      <section aria-labelledby="list-title" className="stack page-section">
         <h2 id="list-title">Students’ registrations</h2>
         <form className="filters" role="search" aria-label="Filter registrations" onSubmit={(e) => e.preventDefault()}>
           <div className="field">

@@ -30,18 +30,18 @@ function CsvButton({ table, what }: { table: ReportTable; what: string }) {
 }
 
 /** A report: its chart and, beside it, the same numbers as a table, with the CSV of them. */
-function ReportSection({ id, title, description, table, what, chart, numbers, empty }: { id: string; title: string; description: ReactNode; table: ReportTable; what: string; chart: ReactNode; numbers: ReactNode; empty?: ReactNode }) {
+function ReportSection({ id, title, description, table, what, chart, numbers, empty, stacked }: { id: string; title: string; description: ReactNode; table: ReportTable; what: string; chart: ReactNode; numbers: ReactNode; empty?: ReactNode; stacked?: boolean }) {
   return (
     <section className="card report" aria-labelledby={`${id}-title`}>
       <div className="card-head">
-        <div>
+        <div className="report-title">
           <h2 id={`${id}-title`}>{title}</h2>
           <p className="muted small">{description}</p>
         </div>
         <CsvButton table={table} what={what} />
       </div>
       {empty ?? (
-        <div className="report-body">
+        <div className={`report-body${stacked ? ' report-body-stacked' : ''}`}>
           <figure className="chart" aria-labelledby={`${id}-title`} aria-describedby={`${id}-numbers`}>
             {chart}
           </figure>
@@ -93,6 +93,7 @@ function Reports({ summary }: { summary: ReportSummary }) {
         title="Registration and approval rates per class"
         description="Registration rate: registrations that reached Zoom, of all that should (cancelled ones left out). Approval rate: approved, of those in Zoom."
         table={rates}
+        stacked
         what="registration and approval rates per class"
         empty={
           summary.classes.length === 0 ? (
@@ -107,11 +108,11 @@ function Reports({ summary }: { summary: ReportSummary }) {
           <BarChart responsive style={CHART_STYLE} data={rateData} margin={{ top: 10, right: 10, bottom: 10, left: 0 }} title="Registration and approval rates per class" desc="Bars per class, in percent; the table beside has the numbers.">
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="name" tickFormatter={(name: string) => shorten(name)} stroke={AXIS} interval={0} tick={{ fontSize: 12 }} />
-            <YAxis domain={[0, 100]} tickFormatter={percent} stroke={AXIS} width={48} />
+            <YAxis domain={[0, 100]} tickFormatter={percent} stroke={AXIS} width={56} />
             <Tooltip formatter={(value) => (value === null || value === undefined ? '—' : percent(value))} />
-            <Legend />
-            <Bar dataKey="registration" name="Registration rate" fill={BLUE} isAnimationActive="auto" />
-            <Bar dataKey="approval" name="Approval rate" fill={GREEN} isAnimationActive="auto" />
+            <Legend itemSorter={null} />
+            <Bar dataKey="registration" name="Registration rate" fill={BLUE} maxBarSize={64} isAnimationActive="auto" />
+            <Bar dataKey="approval" name="Approval rate" fill={GREEN} maxBarSize={64} isAnimationActive="auto" />
           </BarChart>
         }
         numbers={
@@ -121,12 +122,13 @@ function Reports({ summary }: { summary: ReportSummary }) {
               <thead>
                 <tr>
                   <th scope="col">Class</th>
-                  <th scope="col">Enrolled</th>
-                  <th scope="col">Registrations</th>
-                  <th scope="col">Approved</th>
-                  <th scope="col">Failed</th>
                   <th scope="col">Registration rate</th>
                   <th scope="col">Approval rate</th>
+                  <th scope="col">Enrolled</th>
+                  <th scope="col">Registrations</th>
+                  <th scope="col">In Zoom</th>
+                  <th scope="col">Approved</th>
+                  <th scope="col">Failed</th>
                 </tr>
               </thead>
               <tbody>
@@ -135,12 +137,13 @@ function Reports({ summary }: { summary: ReportSummary }) {
                     <th scope="row">
                       <Link to={`/admin/classes/${c.class_id}`}>{c.title}</Link>
                     </th>
-                    <td>{c.enrolled}</td>
-                    <td>{c.registrations.total}</td>
-                    <td>{c.registrations.approved}</td>
-                    <td>{c.registrations.failed}</td>
                     <td>{formatRate(c.registration_rate)}</td>
                     <td>{formatRate(c.approval_rate)}</td>
+                    <td>{c.enrolled}</td>
+                    <td>{c.registrations.total}</td>
+                    <td>{c.registered_in_zoom}</td>
+                    <td>{c.registrations.approved}</td>
+                    <td>{c.registrations.failed}</td>
                   </tr>
                 ))}
               </tbody>
@@ -231,7 +234,7 @@ function Reports({ summary }: { summary: ReportSummary }) {
             <XAxis type="number" allowDecimals={false} stroke={AXIS} />
             <YAxis type="category" dataKey="name" width={150} stroke={AXIS} tick={{ fontSize: 12 }} tickFormatter={(name: string) => shorten(name, 24)} />
             <Tooltip />
-            <Bar dataKey="count" name="Registrations" fill={RED} isAnimationActive="auto" />
+            <Bar dataKey="count" name="Registrations" fill={RED} maxBarSize={32} isAnimationActive="auto" />
           </BarChart>
         }
         numbers={
