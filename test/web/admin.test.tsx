@@ -6,7 +6,7 @@ import { ApiProvider } from '../../web/src/api/context';
 import type { AdminWebinar, QuestionMapping, ReportSummary } from '../../web/src/api/types';
 import { failureLabel, formatRate, formatSeconds, newIdempotencyKey } from '../../web/src/lib/admin-words';
 import { csvBlob, csvCell, toCsv } from '../../web/src/lib/csv';
-import { bodyFromRows, mappingFieldErrors, rowProblem, rowsFromMapping, unansweredKeys } from '../../web/src/lib/mapping';
+import { bodyFromRows, invalidRows, mappingFieldErrors, rowProblem, rowsFromMapping, unansweredKeys } from '../../web/src/lib/mapping';
 import { failuresTable, ratesTable, waitsTable } from '../../web/src/lib/reports';
 import { AnnouncementsPage, keyFor } from '../../web/src/pages/admin/announcements';
 import { classBody, EMPTY_CLASS } from '../../web/src/pages/admin/class-form';
@@ -134,7 +134,7 @@ describe('question mapping form state', () => {
     const rows = rowsFromMapping(MAPPING);
     expect(rows.map((r) => [r.key, r.mode])).toEqual([
       ['last_name', 'from'],
-      ['org', 'none'],
+      ['org', 'fixed'],
       ['Serial number', 'from'],
       ['How did you hear about us?', 'fixed'],
       ['Notes v1.2', 'none'],
@@ -153,8 +153,13 @@ describe('question mapping form state', () => {
     const choice = rows[3]!;
     expect(rowProblem({ ...choice, fixed: 'Radio' })).toBe('Choose one of: Friend, Search.');
     expect(rowProblem({ ...choice, mode: 'from' })).toBe('A choice question needs one of its answers.');
-    expect(rowProblem({ ...rows[1]!, fixed: '   ' })).toBe('Required: choose or type the answer.');
+    expect(rowProblem({ ...rows[1]!, fixed: '   ' })).toBe('Required: type the answer, or take it from the student or payment.');
+    expect(rowProblem({ ...choice, fixed: '' })).toBe('Required: choose the answer.');
     expect(rowProblem({ ...rows[4]!, mode: 'fixed', fixed: '' })).toBeNull();
+    // An empty answer may be saved (the question stays unanswered); a refused value may not.
+    const fresh = rowsFromMapping(MAPPING);
+    expect(invalidRows(fresh)).toEqual([]);
+    expect(invalidRows(fresh.map((r) => (r.choices ? { ...r, fixed: 'Radio' } : r))).map((r) => r.key)).toEqual(['How did you hear about us?']);
   });
 
   it('puts the server’s 400 details beside their question, also when a key has dots', () => {
@@ -228,7 +233,8 @@ describe('the question mapping page', () => {
     await screen.findByText('2 required questions have no answer:');
     const org = screen.getByRole('group', { name: /^org/ });
     expect(org.className).toContain('row-problem');
-    expect(within(org).getByText('Required: this question has no answer, so registrations would fail.')).toBeTruthy();
+    expect(within(org).getByText('Required: type the answer, or take it from the student or payment.')).toBeTruthy();
+    expect((within(org).getByLabelText('Fixed text') as HTMLInputElement).checked).toBe(true);
     expect(screen.getByText('Not ready')).toBeTruthy();
 
     fireEvent.click(within(org).getByLabelText('Fixed text'));

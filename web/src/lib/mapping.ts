@@ -44,7 +44,8 @@ export function rowsFromMapping(view: QuestionMapping): MappingRow[] {
     const rule = toRule(view.answers[q.key]);
     return {
       ...q,
-      mode: rule ? ('fixed' in rule ? 'fixed' : 'from') : q.choices ? 'fixed' : 'none',
+      // Unanswered: a required question starts on fixed text, ready to be typed or chosen.
+      mode: rule ? ('fixed' in rule ? 'fixed' : 'from') : q.choices || q.required ? 'fixed' : 'none',
       fixed: rule && 'fixed' in rule ? rule.fixed : '',
       from: rule && 'from' in rule ? rule.from : 'username',
       default: toRule(view.defaults[q.key]),
@@ -85,7 +86,7 @@ export function rowProblem(row: MappingRow): string | null {
   if (row.mode === 'from' && row.choices) return 'A choice question needs one of its answers.';
   if (row.mode === 'fixed') {
     const value = row.fixed.trim();
-    if (!value) return row.required ? 'Required: choose or type the answer.' : null;
+    if (!value) return row.required ? (row.choices ? 'Required: choose the answer.' : 'Required: type the answer, or take it from the student or payment.') : null;
     if (row.choices && !row.choices.includes(row.fixed)) return `Choose one of: ${row.choices.filter(Boolean).join(', ')}.`;
     if (row.fixed.length > maxAnswerLength(row)) return `At most ${maxAnswerLength(row)} characters.`;
     return null;

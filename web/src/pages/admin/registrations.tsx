@@ -276,7 +276,7 @@ export function RegistrationsPage() {
             {' · '}updates live
           </p>
         </div>
-        {totals && webinars.length > 0 && (
+        {totals && webinars.length > 1 && (
           <dl className="counts counts-total" aria-label="All upcoming webinars">
             <Count label="Queued" value={totals.queued ?? 0} />
             <Count label="Pending, paid" value={totals.zoom_pending_paid ?? 0} tone="warning" />

@@ -105,15 +105,21 @@ function Reports({ summary }: { summary: ReportSummary }) {
           ) : undefined
         }
         chart={
-          <BarChart responsive style={CHART_STYLE} data={rateData} margin={{ top: 10, right: 10, bottom: 10, left: 0 }} title="Registration and approval rates per class" desc="Bars per class, in percent; the table beside has the numbers.">
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="name" tickFormatter={(name: string) => shorten(name)} stroke={AXIS} interval={0} tick={{ fontSize: 12 }} />
-            <YAxis domain={[0, 100]} tickFormatter={percent} stroke={AXIS} width={56} />
-            <Tooltip formatter={(value) => (value === null || value === undefined ? '—' : percent(value))} />
-            <Legend itemSorter={null} />
-            <Bar dataKey="registration" name="Registration rate" fill={BLUE} maxBarSize={64} isAnimationActive="auto" />
-            <Bar dataKey="approval" name="Approval rate" fill={GREEN} maxBarSize={64} isAnimationActive="auto" />
-          </BarChart>
+          rateData.every((d) => d.registration === null && d.approval === null) ? (
+            <EmptyState title="No registrations yet">
+              <p>The rates appear once verified payments register students for webinars.</p>
+            </EmptyState>
+          ) : (
+            <BarChart responsive style={CHART_STYLE} data={rateData} margin={{ top: 10, right: 10, bottom: 10, left: 0 }} title="Registration and approval rates per class" desc="Bars per class, in percent; the table below has the numbers.">
+              <CartesianGrid strokeDasharray="3 3" vertical={false} />
+              <XAxis dataKey="name" tickFormatter={(name: string) => shorten(name)} stroke={AXIS} interval={0} tick={{ fontSize: 12 }} />
+              <YAxis domain={[0, 100]} tickFormatter={percent} stroke={AXIS} width={56} />
+              <Tooltip formatter={(value) => (value === null || value === undefined ? '—' : percent(value))} />
+              <Legend itemSorter={null} />
+              <Bar dataKey="registration" name="Registration rate" fill={BLUE} maxBarSize={64} isAnimationActive="auto" />
+              <Bar dataKey="approval" name="Approval rate" fill={GREEN} maxBarSize={64} isAnimationActive="auto" />
+            </BarChart>
+          )
         }
         numbers={
           <div className="table-wrap">

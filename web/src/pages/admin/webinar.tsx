@@ -125,7 +125,7 @@ function MappingEditor({ mapping, onSaved }: { mapping: QuestionMapping; onSaved
     <form onSubmit={(e) => void submit(e)} className="stack" noValidate>
       {unanswered.length > 0 ? (
         <div className="alert alert-warning">
-          <strong>{unanswered.length === 1 ? 'One required question has no answer' : `${unanswered.length} required questions have no answer`}:</strong> {unanswered.join(', ')}. Registrations for this webinar fail until it is answered.
+          <strong>{unanswered.length === 1 ? 'One required question has no answer' : `${unanswered.length} required questions have no answer`}:</strong> {unanswered.map((k) => `“${k}”`).join(', ')}. Registrations for this webinar fail until {unanswered.length === 1 ? 'it is' : 'they are'} answered.
         </div>
       ) : (
         <p className="text-success">Every required question has an answer{dirty ? ' (once saved)' : ''}.</p>
