@@ -84,6 +84,7 @@ describe('classes and webinars', () => {
 
     // New class: the browser's own checks first, then the server creates it.
     await page.getByRole('button', { name: 'New class' }).click();
+    expect(await page.evaluate('document.activeElement?.id')).toBe(await page.getByLabel('Title').getAttribute('id'));
     await page.getByRole('button', { name: 'Create class' }).click();
     await page.getByText('Give the class a title.').waitFor();
     await page.getByLabel('Title').fill('Statistics Live');

@@ -70,7 +70,10 @@ export function ClassForm({
   busyLabel,
   onSubmit,
   onCancel,
+  focusFirst,
 }: {
+  /** Put the cursor in Title when the form appears (a form opened by a button). */
+  focusFirst?: boolean;
   initial: ClassFormValues;
   submitLabel: string;
   busyLabel: string;
@@ -108,7 +111,7 @@ export function ClassForm({
   return (
     <form onSubmit={(e) => void submit(e)} className="stack" noValidate>
       <FormError error={error || Object.keys(local).length > 0} fieldErrors={fieldErrors} />
-      <Field id={`${id}-title`} label="Title" value={values.title} maxLength={200} onChange={set('title')} error={fieldErrors.title} required />
+      <Field id={`${id}-title`} label="Title" value={values.title} maxLength={200} onChange={set('title')} error={fieldErrors.title} required autoFocus={focusFirst} />
       <div className={`field${fieldErrors.description ? ' field-invalid' : ''}`}>
         <label htmlFor={`${id}-description`}>Description</label>
         <textarea id={`${id}-description`} rows={3} maxLength={10_000} value={values.description} onChange={set('description')} aria-describedby={fieldErrors.description ? `${id}-description-error` : undefined} />

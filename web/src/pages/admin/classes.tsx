@@ -50,6 +50,7 @@ export function AdminClassesPage() {
           <h2 id="new-class-title">New class</h2>
           <ClassForm
             initial={EMPTY_CLASS}
+            focusFirst
             submitLabel="Create class"
             busyLabel="Creating…"
             onSubmit={create}

@@ -96,16 +96,23 @@ export function WebinarFacts({ webinar }: { webinar: AdminWebinar }) {
 export function SyncButton({ webinar, onSynced }: { webinar: AdminWebinar; onSynced: (w: AdminWebinar) => void }) {
   const api = useApi();
   const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  // What the last sync said, and about which state of the webinar: once it changes (a saved mapping
+  // makes it ready), the message is no longer true and goes.
+  const [outcome, setOutcome] = useState<(Outcome & { about: string }) | null>(null);
+  const stateOf = (w: AdminWebinar) => `${w.synced_at}|${w.registration_ready}`;
   async function sync() {
     setBusy(true);
     setOutcome(null);
     try {
       const updated = await api.post<AdminWebinar>(`/edu_admin/webinars/${webinar.id}/sync/`);
       onSynced(updated);
-      setOutcome({ ok: true, text: `Synced from Zoom: ${updated.questions.length} ${updated.questions.length === 1 ? 'question' : 'questions'}; ${updated.registration_ready ? 'ready for registrations' : 'not ready yet'}.` });
+      setOutcome({
+        ok: true,
+        about: stateOf(updated),
+        text: `Synced from Zoom: ${updated.questions.length} ${updated.questions.length === 1 ? 'question' : 'questions'}; ${updated.registration_ready ? 'ready for registrations' : 'not ready yet'}.`,
+      });
     } catch (err) {
-      setOutcome({ ok: false, text: `Not synced: ${errorMessage(err)}` });
+      setOutcome({ ok: false, about: stateOf(webinar), text: `Not synced: ${errorMessage(err)}` });
     } finally {
       setBusy(false);
     }
@@ -118,7 +125,7 @@ export function SyncButton({ webinar, onSynced }: { webinar: AdminWebinar; onSyn
       <span id={`sync-help-${webinar.id}`} className="visually-hidden">
         Fetch {webinar.topic} and its questions from Zoom again
       </span>
-      <OutcomeMessage outcome={outcome} />
+      <OutcomeMessage outcome={outcome && outcome.about === stateOf(webinar) ? outcome : null} />
     </div>
   );
 }
