@@ -3,6 +3,16 @@ import type { Logger } from 'pino';
 import type { Database, Queryable } from '../db/database.js';
 
 /**
+ * A worker that dies (SIGKILL, OOM, power) leaves its jobs active. Without a heartbeat pg-boss takes
+ * them back only after expireInSeconds (2–5 minutes here) and at its next monitor pass (every 60 s
+ * by default), and students wait that long; with one, a job whose worker stopped beating is retried
+ * within about heartbeat + monitor interval. Generous, because a heartbeat on PGlite waits its turn
+ * behind the other transactions of the one session.
+ */
+const HEARTBEAT_SECONDS = 30;
+const MONITOR_INTERVAL_SECONDS = 15;
+
+/**
  * Every durable job queue, with its retry policy. A job is enqueued in the same transaction as the
  * rows it follows, so it exists if and only if they committed; pg-boss retries it with backoff.
  */
@@ -12,13 +22,13 @@ export const QUEUES = {
   /** Deletes read notifications older than the retention age (scheduled). */
   'notification.retention': { retryLimit: 2, retryDelay: 60, expireInSeconds: 600 },
   /** Registers one student for one webinar in Zoom (data: { registrationId }). */
-  'registration.register': { retryLimit: 12, retryDelay: 2, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 },
+  'registration.register': { retryLimit: 12, retryDelay: 2, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120, heartbeatSeconds: HEARTBEAT_SECONDS },
   /** Registers up to 30 queued students of a question-free webinar in one batch call (data: { webinarId }). */
-  'registration.batch': { retryLimit: 12, retryDelay: 2, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 },
+  'registration.batch': { retryLimit: 12, retryDelay: 2, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120, heartbeatSeconds: HEARTBEAT_SECONDS },
   /** Approves the paid pending registrants of one webinar, 30 per call (data: { webinarId }). */
-  'registration.approve': { retryLimit: 12, retryDelay: 2, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 300 },
+  'registration.approve': { retryLimit: 12, retryDelay: 2, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 300, heartbeatSeconds: HEARTBEAT_SECONDS },
   /** Cancels one registration in Zoom after a refund or revocation (data: { registrationId }). */
-  'registration.cancel': { retryLimit: 12, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, expireInSeconds: 120 },
+  'registration.cancel': { retryLimit: 12, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, expireInSeconds: 120, heartbeatSeconds: HEARTBEAT_SECONDS },
   /** Compares every upcoming webinar with Zoom and repairs the difference (scheduled). */
   'registration.reconcile': { retryLimit: 2, retryDelay: 60, expireInSeconds: 1800 },
 } satisfies Record<string, QueueOptions>;
@@ -56,10 +66,12 @@ function pgliteAdapter(database: Database): IDatabase {
 
 export async function startJobQueue(database: Database, options: { databaseUrl?: string; logger: Logger }): Promise<JobQueue> {
   const { logger } = options;
+  // The monitor pass (expired and heartbeat-less jobs) runs every max(supervise, monitor) seconds.
+  const supervision = { superviseIntervalSeconds: MONITOR_INTERVAL_SECONDS, monitorIntervalSeconds: MONITOR_INTERVAL_SECONDS };
   const boss =
     database.kind === 'pglite'
-      ? new PgBoss({ db: pgliteAdapter(database), backend: 'pglite', schema: 'pgboss' })
-      : new PgBoss({ connectionString: options.databaseUrl, schema: 'pgboss', max: 4, application_name: 'educonnect-jobs' });
+      ? new PgBoss({ db: pgliteAdapter(database), backend: 'pglite', schema: 'pgboss', ...supervision })
+      : new PgBoss({ connectionString: options.databaseUrl, schema: 'pgboss', max: 4, application_name: 'educonnect-jobs', ...supervision });
   boss.on('error', (err) => logger.error({ err }, 'job queue error'));
   await boss.start();
   for (const [name, policy] of Object.entries(QUEUES)) {
