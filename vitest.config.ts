@@ -11,6 +11,9 @@ const postgresUrl = process.env.TEST_DATABASE_URL;
 // The contract test needs Zoom's spec, which the project does not contain (see README).
 const contract = process.env.ZOOM_OPENAPI_SPEC ? [] : ['test/zoom-contract.test.ts'];
 const browserTests = ['test/web/**', 'test/e2e/**'];
+// Several EduConnect processes sharing one database: PostgreSQL only (PGlite lives inside one
+// process), so these run in the postgres project, which exists only when TEST_DATABASE_URL is set.
+const postgresOnly = ['test/pipeline-processes.test.ts'];
 
 const project = (name: 'pglite' | 'postgres') => ({
   extends: true as const,
@@ -24,7 +27,7 @@ const project = (name: 'pglite' | 'postgres') => ({
     exclude:
       name === 'postgres'
         ? ['test/cli.test.ts', 'test/config.test.ts', 'test/questions.test.ts', 'test/zoom-client.test.ts', 'test/zoom-contract.test.ts', 'test/zoom-simulator.test.ts', ...browserTests]
-        : [...contract, ...browserTests],
+        : [...contract, ...browserTests, ...postgresOnly],
   },
 });
 

@@ -18,6 +18,12 @@ export interface ExactlyOnceExpectation {
   registrants: ZoomRegistrant[];
   /** Every add POST sent to Zoom during the run. */
   addPosts: AddPost[];
+  /**
+   * A worker was killed during the run: one killed after counting an add and before sending it
+   * leaves a count with no request (on purpose — the count comes first), so the stored counter may
+   * then exceed what Zoom saw.
+   */
+  workerKilled?: boolean;
 }
 
 /** Registrations of a webinar per status, e.g. { approved: 198, pending: 2 }. */
@@ -100,6 +106,7 @@ export async function expectApprovedExactlyOnce(e: ExactlyOnceExpectation): Prom
   expect([...byEmail.keys()].filter((email) => !adds.has(email))).toEqual([]);
   // Nor does the pipeline believe it spent more than Zoom counted (it would defer students to the
   // next day for nothing): its stored counter is at most the adds that got past Zoom's gate.
+  if (e.workerKilled) return;
   const overCounted = rows.filter((r) => r.add_requests > (adds.get(r.email.toLowerCase()) ?? 0)).map((r) => ({ email: r.email, stored: r.add_requests, counted: adds.get(r.email.toLowerCase()) ?? 0 }));
   expect(overCounted).toEqual([]);
 }
