@@ -77,6 +77,19 @@ export function createBatchRegistrar(deps: { db: Db; zoom: ZoomClient; jobs: Job
       if (unsettled.length) await toSinglePath(unsettled);
     } catch (error) {
       if (!(error instanceof ZoomApiError)) throw error;
+      if (error.status === 429 && error.retry.kind === 'soon') {
+        // Refused at Zoom's per-second gate: nothing was added or counted; give the adds back and
+        // try the batch again shortly (as register.ts does for a single add).
+        await db
+          .updateTable('zoom_webinar_registrations')
+          .set((eb) => ({ add_requests: eb('add_requests', '-', 1), add_attempted_at: null, updated_at: now() }))
+          .where('id', 'in', ids)
+          .where('add_requests', '>', 0)
+          .execute();
+        if (!attempt.final) throw error;
+        await toSinglePath(ids);
+        return 0;
+      }
       if (error.retry.kind === 'never') {
         for (const id of ids) await outcomes.failed(id, `zoom_${error.zoomCode ?? error.status}`, `Zoom refused the batch registration: ${error.zoomMessage}`);
         return 0;
