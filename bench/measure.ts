@@ -1,3 +1,5 @@
+import pg from 'pg';
+
 export interface Row {
   step: string;
   n: number;
@@ -31,5 +33,16 @@ export function printTable(rows: Row[]): void {
   console.log(`${'step'.padEnd(52)} ${'n'.padStart(6)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'req/s'.padStart(8)}`);
   for (const r of rows) {
     console.log(`${r.step.padEnd(52)} ${String(r.n).padStart(6)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${r.perSecond.toFixed(0).padStart(8)}`);
+  }
+}
+
+/** Runs `run` with one short-lived client on the PostgreSQL server (creating and dropping bench databases). */
+export async function withPgClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
   }
 }

@@ -10,11 +10,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
 import { openStream } from '../test/support/sse.js';
-import { measure, printTable, type Row } from './measure.js';
+import { measure, printTable, type Row, withPgClient } from './measure.js';
 
 const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 10_000);
@@ -24,15 +24,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 200);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 300);
 
-async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = <T>(run: (client: pg.Client) => Promise<T>) => withPgClient(serverUrl, run);
 
 export async function benchNotifications(): Promise<void> {
   const dbName = `educonnect_bench_n_${process.pid}`;

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
@@ -27,7 +27,7 @@ import { createZoomClient } from '../src/zoom/client.js';
 import { createRateLimiter } from '../src/zoom/rate-limiter.js';
 import { createZoomSimulator, type RequestLogEntry, type ZoomSimulator } from '../src/zoom/simulator/index.js';
 import { MAX_REGISTRANTS_PER_CALL, RATE_LIMITS, type RateLabel } from '../src/zoom/types.js';
-import { measure, printTable, type Row } from './measure.js';
+import { measure, printTable, type Row, withPgClient } from './measure.js';
 
 const N = Number(process.env.BENCH_PIPELINE_N ?? 1000);
 const LATENCY_MS = Number(process.env.BENCH_ZOOM_LATENCY_MS ?? 100);
@@ -51,15 +51,7 @@ const credentials = { accountId: 'bench-account', clientId: 'bench-client', clie
 /** The simulator's effective per-second limit of a label (same rule as its LabelLimiter). */
 const rate = (label: RateLabel) => Math.max(1, Math.floor(RATE_LIMITS.pro[label] * RATE_SCALE));
 
-async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = <T>(run: (client: pg.Client) => Promise<T>) => withPgClient(serverUrl, run);
 
 async function expectOk(res: Response, what: string) {
   if (!res.ok) throw new Error(`${what}: ${res.status} ${await res.text()}`);
